@@ -1,0 +1,18 @@
+"""circsim: agent-based simulation of circular migration under EU mobility partnerships.
+
+Quick use::
+
+    import circsim
+    scenario = circsim.load_scenario("baseline", persons=5000, years=5)
+    ds = circsim.run(scenario, seed=1)          # an xarray.Dataset
+    sim = circsim.Simulation(scenario, seed=1)  # step by step: sim.step(), sim.dataset()
+"""
+
+from . import _cache  # noqa: F401  (first: Numba's cache directory)
+from .api import compare_seeds, run, run_seeds
+from .engine import Simulation
+from .outputs import __version__, headline, summarise, write_netcdf
+from .scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "Simulation", "Scenario", "ScenarioError",
+           "headline", "summarise", "write_netcdf", "__version__"]

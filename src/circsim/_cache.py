@@ -1,0 +1,39 @@
+"""Where Numba keeps its compiled kernels.
+
+Numba's own cache checks only the timestamp of the file that defines a kernel, not the
+modules it imports (status codes, random streams). To never load a stale kernel, the cache
+lives in a directory named after a hash of every source file of the package: any edit gives
+a fresh directory, an unchanged checkout finds its kernels warm. The root is
+``$CIRCSIM_CACHE_DIR`` (default ``~/.cache/circsim/numba``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def source_hash() -> str:
+    """Short hash of all ``.py`` files of the circsim package (names and contents)."""
+    root = Path(__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def configure() -> Path:
+    """Point Numba's cache at a stable, source-keyed directory; returns it."""
+    base = Path(os.environ.get("CIRCSIM_CACHE_DIR", Path.home() / ".cache" / "circsim" / "numba"))
+    directory = base / source_hash()
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ["NUMBA_CACHE_DIR"] = str(directory)
+    import numba
+
+    numba.config.CACHE_DIR = str(directory)
+    return directory
+
+
+CACHE_DIR = configure()

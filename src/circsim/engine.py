@@ -1,0 +1,141 @@
+"""The simulation: state, the monthly schedule, records.
+
+``Simulation(scenario, seed)`` builds the world and runs the ten phases of ``MODEL.md`` §4 in
+order each month, all inside one compiled loop (``advance``). ``run()`` returns the
+``xarray.Dataset`` of outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import _cache  # noqa: F401  (sets Numba's cache directory first)
+from .phases.abroad import life_abroad
+from .phases.applications import applications
+from .phases.conditions import conditions
+from .phases.consulates import consulates
+from .phases.demography import demography
+from .phases.departures import departures
+from .phases.end_of_stay import end_of_stay
+from .phases.enforcement import enforcement
+from .phases.recruitment import recruitment
+from .phases.records import records
+from .phases.returns import returns
+from .records_spec import allocate, dim_sizes
+from .scenario import Scenario, load_scenario
+from .scenario.pack import pack
+from .state import EXITED, grow_persons
+from .world import build_world, initial_employers, initial_persons, scratch
+
+#: The monthly schedule, in order (names as in docs/ODD.md).
+SCHEDULE = ("conditions", "recruitment", "applications", "consulates", "departures", "life_abroad",
+            "end_of_stay", "enforcement", "returns", "demography", "records")
+
+
+@njit(cache=True)
+def advance(t0, t1, start_index, seed, scale, p, e, w, pol, s, rec):
+    """Run months ``t0`` to ``t1 - 1``. Returns the first month not run (early if slots ran out)."""
+    for t in range(t0, t1):
+        cal = (start_index + t) % 12
+        conditions(t, cal, seed, scale, p, e, w, pol, s, rec)
+        recruitment(t, cal, seed, scale, p, e, w, pol, s, rec)
+        applications(t, cal, seed, scale, p, e, w, pol, s, rec)
+        consulates(t, cal, seed, scale, p, e, w, pol, s, rec)
+        departures(t, cal, seed, scale, p, e, w, pol, s, rec)
+        life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec)
+        end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec)
+        enforcement(t, cal, seed, scale, p, e, w, pol, s, rec)
+        returns(t, cal, seed, scale, p, e, w, pol, s, rec)
+        left = demography(t, cal, seed, scale, p, e, w, pol, s, rec)
+        if left > 0:
+            return t  # demography ran out of free slots: the caller grows the arrays and finishes t
+        records(t, cal, seed, scale, p, e, w, pol, s, rec)
+    return t1
+
+
+@njit(cache=True)
+def finish_month(t, cal, seed, scale, p, e, w, pol, s, rec):
+    """Finish month ``t`` after the arrays were grown: place the remaining entrants, record."""
+    from .phases.demography import place_entrants  # noqa: F811
+
+    left = place_entrants(t, seed, p, w, pol, s, rec)
+    records(t, cal, seed, scale, p, e, w, pol, s, rec)
+    return left
+
+
+class Simulation:
+    """One run of a scenario with one seed.
+
+    ``scenario``: a :class:`~circsim.scenario.Scenario`, a bundled name or a path.
+    ``seed``: any integer; the same seed gives the same result, bit for bit.
+    Attributes: ``t`` (months run, burn-in included), ``persons``, ``employers`` (arrays).
+    """
+
+    def __init__(self, scenario: Scenario | str = "baseline", seed: int = 0):
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        s = self.scenario
+        self.seed = int(seed)
+        self.policy = pack(s)
+        self.world = build_world(s)
+        self.persons, n = initial_persons(s, self.policy, self.seed)
+        self.initial_persons = n
+        self.employers = initial_employers(s, self.policy, self.world, self.seed)
+        self.scratch = scratch(s, self.world, len(self.employers.market), n)
+        sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
+        self.records = allocate(s.total_months, sizes)
+        self.t = 0
+
+    @property
+    def done(self) -> bool:
+        return self.t >= self.scenario.total_months
+
+    def _args(self):
+        return (self.seed, self.scenario.scale, self.persons, self.employers, self.world, self.policy,
+                self.scratch, self.records)
+
+    def advance(self, months: int) -> None:
+        """Run the next ``months`` months (fewer at the end of the run)."""
+        end = min(self.t + months, self.scenario.total_months)
+        start = self.scenario.start_index
+        while self.t < end:
+            reached = advance(self.t, end, start, *self._args())
+            if reached < end:
+                # demography ran out of free slots in month `reached`: grow, then finish that month
+                self.persons = grow_persons(self.persons, len(self.persons.status) // 4 + 16)
+                left = finish_month(reached, (start + reached) % 12, *self._args())
+                assert left == 0, "entrants left without a slot after growing"
+                reached += 1
+            self.t = reached
+
+    def step(self) -> None:
+        """Run one month."""
+        self.advance(1)
+
+    def run(self, progress: bool = False):
+        """Run to the end; returns the outputs as an ``xarray.Dataset``."""
+        from .outputs import to_dataset
+
+        remaining = self.scenario.total_months - self.t
+        if progress:
+            from tqdm.auto import tqdm
+
+            with tqdm(total=remaining, unit="month", desc=self.scenario.name, leave=False) as bar:
+                while not self.done:
+                    before = self.t
+                    self.advance(12)
+                    bar.update(self.t - before)
+        else:
+            self.advance(remaining)
+        return to_dataset(self)
+
+    def dataset(self):
+        """Outputs of the months run so far (recorded months only)."""
+        from .outputs import to_dataset
+
+        return to_dataset(self)
+
+    @property
+    def alive(self) -> int:
+        """Persons in the working-age population now."""
+        return int(np.count_nonzero(self.persons.status != EXITED))

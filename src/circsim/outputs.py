@@ -1,0 +1,169 @@
+"""Outputs: records to an ``xarray.Dataset``, headline indicators, safe NetCDF writing, ensembles."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .records_spec import RECORDS
+from .state import CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
+
+try:
+    __version__ = version("circsim")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+#: headline indicator -> (unit, description)
+HEADLINE = {
+    "overstay_rate": ("share", "Overstays / allowed stays that ended"),
+    "return_rate": ("share", "Returns at the end of an allowed stay / allowed stays that ended"),
+    "repeat_participation": ("share", "Seasonal departures by workers with an earlier seasonal stay / all seasonal departures"),
+    "first_timer_return_next_season": ("share", "First-season workers who came back the next season (last season's cohort excluded)"),
+    "circular_share": ("share", "Ever-migrants with two or more legal trips, at the end"),
+    "mean_trips": ("trips", "Legal trips per ever-migrant, at the end"),
+    "irregular_stock_end": ("persons", "Irregular persons abroad at the end"),
+    "shortage_rate": ("share", "Unfilled positions / vacancies at job start"),
+    "remittances_total": ("EUR", "Remittances received over the run"),
+    "seasonal_departures_per_year": ("persons/year", "Seasonal departures per year"),
+    "irregular_entries_per_year": ("persons/year", "Irregular entries per year"),
+    "enforced_return_rate": ("share", "Return decisions carried out / issued"),
+    "lost_offer_rate": ("share", "Job offers lost to visa delays / applications filed"),
+    "mean_wait_months": ("months", "Mean wait of decided applications"),
+    "brain_drain_rate": ("share", "Skilled abroad / all skilled, at the end"),
+    "businesses_started_total": ("businesses", "Businesses started by returnees over the run"),
+}
+
+
+def _coords(sim) -> dict:
+    s = sim.scenario
+    return {
+        "status": STATUS_NAMES, "origin": s.origins, "destination": s.destinations + ["none"],
+        "channel": CHANNEL_NAMES, "reason": REASON_NAMES,
+        "community": [c for _, c in s.communities], "sector": s.sectors, "duration": np.arange(61),
+    }
+
+
+def to_dataset(sim) -> xr.Dataset:
+    """The simulation's recorded months as a Dataset weighted by ``scale`` (real persons, EUR)."""
+    s = sim.scenario
+    first, last = s.burn_in_months, max(sim.t, s.burn_in_months)
+    time = pd.date_range(s.data["start"] + "-01", periods=last - first, freq="MS")
+    coords = _coords(sim)
+    n_dest, n_sector = len(s.destinations) + 1, len(s.sectors)
+    sector_of = [s.sectors.index(name) for _, name in s.markets]
+    data_vars = {}
+    for name, (dims, unit, description) in RECORDS.items():
+        values = getattr(sim.records, name)[first:last] * s.scale
+        if dims == ("market",):
+            grid = np.full((values.shape[0], n_dest, n_sector), np.nan)
+            for m, (d, _) in enumerate(s.markets):
+                grid[:, d, sector_of[m]] = values[:, m]
+            values, dims = grid, ("destination", "sector")
+        data_vars[name] = (("time", *dims), values, {"units": unit, "description": description})
+    ds = xr.Dataset(data_vars, coords={"time": time, **coords})
+    ds.coords["community_origin"] = ("community", [s.origins[o] for o, _ in s.communities])
+    decided = ds.approvals + ds.refusals
+    ds["mean_wait_months"] = (ds.wait_months_total / decided.where(decided > 0)).assign_attrs(
+        units="months", description="Mean wait of the applications decided this month")
+    ds["brain_drain_rate"] = (ds.skilled_abroad / (ds.skilled_abroad + ds.skilled_home).where(lambda x: x > 0)).assign_attrs(
+        units="share", description="Skilled abroad / all skilled")
+    for key, value in headline(ds).items():
+        unit, description = HEADLINE[key]
+        ds[key] = xr.DataArray(value, attrs={"units": unit, "description": description, "headline": 1})
+    ds.attrs.update({
+        "title": f"circsim run of scenario {s.name}",
+        "scenario_name": s.name, "scenario": s.to_json(), "scenario_source": str(s.source),
+        "seed": sim.seed, "circsim_version": __version__, "scale": s.scale, "persons": s.persons,
+        "population": s.data["population"], "burn_in_months": s.burn_in_months,
+        "conventions": "counts are real persons (agents x scale); money in EUR",
+    })
+    return ds
+
+
+def _ratio(num, den) -> float:
+    den = float(den)
+    return float(num) / den if den > 0 else float("nan")
+
+
+def headline(ds: xr.Dataset) -> dict[str, float]:
+    """The scalar headline indicators of one run's dataset."""
+    ended = ds.stays_ended.sum()
+    returned = ds.returns.sel(reason=["end_of_season", "end_of_permit"]).sum()
+    seasonal = ds.seasonal_repeat.sum() + ds.seasonal_first_timers.sum()
+    n = ds.sizes["time"]
+    cohorts = slice(0, max(n - 12, 0))
+    years = n / 12.0 if n else float("nan")
+    end = ds.isel(time=-1) if n else None
+    applications = ds.applications.sum()
+    decided = (ds.approvals + ds.refusals).sum()
+    skilled = (end.skilled_abroad + end.skilled_home).sum() if n else 0
+    return {
+        "overstay_rate": _ratio(ds.overstays.sum(), ended),
+        "return_rate": _ratio(returned, ended),
+        "repeat_participation": _ratio(ds.seasonal_repeat.sum(), seasonal),
+        "first_timer_return_next_season": _ratio(ds.seasonal_came_back.isel(time=cohorts).sum(),
+                                                 ds.seasonal_first_timers.isel(time=cohorts).sum()),
+        "circular_share": _ratio(end.circular_migrants.sum(), end.ever_migrants.sum()) if n else float("nan"),
+        "mean_trips": _ratio(end.legal_trips.sum(), end.ever_migrants.sum()) if n else float("nan"),
+        "irregular_stock_end": float(end.stock.sel(status="irregular").sum()) if n else float("nan"),
+        "shortage_rate": _ratio(ds.unfilled.sum(), ds.vacancies.sum()),
+        "remittances_total": float(ds.remittances.sum()),
+        "seasonal_departures_per_year": float(ds.departures.sel(channel="seasonal").sum()) / years,
+        "irregular_entries_per_year": float(ds.departures.sel(channel="irregular").sum()) / years,
+        "enforced_return_rate": _ratio(ds.returns_enforced.sum(), ds.return_decisions.sum()),
+        "lost_offer_rate": _ratio(ds.lost_offers.sum(), applications),
+        "mean_wait_months": _ratio(ds.wait_months_total.sum(), decided),
+        "brain_drain_rate": _ratio(end.skilled_abroad.sum(), skilled) if n else float("nan"),
+        "businesses_started_total": float(ds.businesses_started.sum()),
+    }
+
+
+def headline_of(ds: xr.Dataset) -> dict[str, float]:
+    """Headline indicators stored in a dataset (scalar variables marked ``headline``)."""
+    return {k: float(ds[k]) for k in HEADLINE if k in ds}
+
+
+def summarise(rows: list[dict[str, float]], level: float = 0.95) -> pd.DataFrame:
+    """Mean and ``level`` t-interval of each indicator over runs (one dict per seed).
+
+    Columns: mean, low, high, sd, n. With one run the interval is NaN.
+    """
+    from scipy import stats
+
+    frame = pd.DataFrame(rows)
+    out = []
+    for key in frame.columns:
+        x = frame[key].dropna().to_numpy(dtype=float)
+        n = len(x)
+        mean = float(np.mean(x)) if n else float("nan")
+        sd = float(np.std(x, ddof=1)) if n > 1 else float("nan")
+        half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
+        out.append({"indicator": key, "mean": mean, "low": mean - half, "high": mean + half, "sd": sd, "n": n})
+    return pd.DataFrame(out).set_index("indicator")
+
+
+def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> Path:
+    """Write ``ds`` to ``path`` (h5netcdf) atomically: a temporary file, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def scenario_of(ds: xr.Dataset) -> dict:
+    """The complete scenario a dataset was produced from."""
+    return json.loads(ds.attrs["scenario"])

@@ -1,0 +1,111 @@
+"""Phase 4 — Departures, and the job start of each market.
+
+Approved applicants leave when their job starts: seasonal workers for the season (at most the
+destination's maximum months a year), temporary workers until their permit ends. Irregular
+entrants who passed the border this month arrive. Then, in each market where work starts
+this month, employers still short of workers take on irregular persons present in the
+destination if they are willing this season (non-compliant), and what stays open is a
+shortage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL,
+                     F_PREV_SEASONAL, F_REHIRE_OFFER, HOME, IRREGULAR, RETURNEE, SEASONAL, TEMPORARY)
+from .common import stay_months, work_starts_now
+
+
+@njit(cache=True)
+def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
+    M = w.market_dest.shape[0]
+    s.emp_arrivals[:] = 0
+    for i in range(p.status.shape[0]):
+        st = p.status[i]
+        if st == APPROVED and p.stay_end[i] <= t:
+            j = p.employer[i]
+            m = e.market[j]
+            d = w.market_dest[m]
+            o = w.comm_origin[p.community[i]]
+            k = p.channel[i]
+            flags = p.flags[i]
+            if k == CH_SEASONAL:
+                p.status[i] = SEASONAL
+                p.stay_end[i] = t + stay_months(pol, t, m, d)
+                if flags & F_EVER_SEASONAL:
+                    rec.seasonal_repeat[t, o, d] += 1
+                else:
+                    rec.seasonal_first_timers[t, o, d] += 1
+                gap = t - p.last_departure[i]
+                if p.trips[i] == 1 and (flags & F_PREV_SEASONAL) and 9 <= gap <= 15:
+                    rec.seasonal_came_back[p.last_departure[i], o, d] += 1
+                flags |= np.uint16(F_EVER_SEASONAL | F_PREV_SEASONAL)
+            else:
+                p.status[i] = TEMPORARY
+                p.stay_end[i] = p.permit_end[i]
+                flags &= ~np.uint16(F_PREV_SEASONAL)
+            if flags & F_REHIRE_OFFER:
+                rec.filled_rehire[t, m] += 1
+            else:
+                rec.filled_new[t, m] += 1
+            p.flags[i] = (flags | np.uint16(F_EVER_MIGRATED)) & ~np.uint16(F_REHIRE_OFFER)
+            e.offers[j] -= 1
+            e.workers[j] += 1
+            s.emp_arrivals[j] += 1
+            p.trips[i] = min(p.trips[i] + 1, 255)
+            p.last_departure[i] = t
+            p.last_move[i] = t
+            p.legal_months[i] = 0
+            p.network[i] = 1.0
+            rec.departures[t, k, o, d] += 1
+        elif (st == HOME or st == RETURNEE) and p.channel[i] == CH_IRREGULAR:
+            o = w.comm_origin[p.community[i]]
+            d = p.destination[i]
+            p.status[i] = IRREGULAR
+            p.employer[i] = -1
+            p.sector[i] = -1
+            p.flags[i] = (p.flags[i] | np.uint16(F_EVER_MIGRATED | F_EVER_IRREGULAR)) & ~np.uint16(F_PREV_SEASONAL)
+            p.last_departure[i] = t
+            p.last_move[i] = t
+            p.legal_months[i] = 0
+            p.network[i] = 1.0
+            rec.departures[t, CH_IRREGULAR, o, d] += 1
+    # job start: vacancies, irregular hiring by non-compliant employers, shortage
+    wanted = 0
+    for m in range(M):
+        if not work_starts_now(pol, t, cal, m):
+            continue
+        for j in range(w.market_first[m], w.market_first[m + 1]):
+            before = e.workers[j] - s.emp_arrivals[j]
+            rec.vacancies[t, m] += max(e.demand[j] - before, 0)
+            gap = e.demand[j] - e.workers[j]
+            s.emp_open[j] = gap if (gap > 0 and e.irregular_ok[j] == 1) else 0
+            wanted += s.emp_open[j]
+    if wanted > 0:
+        D = s.dest_wage.shape[0]
+        ptr = np.zeros(D, dtype=np.int64)
+        n_emp = e.market.shape[0]
+        for i in range(p.status.shape[0]):
+            if p.status[i] != IRREGULAR or p.employer[i] >= 0:
+                continue
+            d = p.destination[i]
+            j = ptr[d]
+            while j < n_emp and (s.emp_open[j] <= 0 or w.market_dest[e.market[j]] != d):
+                j += 1
+            ptr[d] = j
+            if j == n_emp:
+                continue
+            m = e.market[j]
+            p.employer[i] = j
+            p.sector[i] = w.market_sector[m]
+            e.workers[j] += 1
+            s.emp_open[j] -= 1
+            rec.filled_irregular[t, m] += 1
+    for m in range(M):
+        if not work_starts_now(pol, t, cal, m):
+            continue
+        for j in range(w.market_first[m], w.market_first[m + 1]):
+            rec.unfilled[t, m] += max(e.demand[j] - e.workers[j], 0)
+            s.emp_open[j] = 0

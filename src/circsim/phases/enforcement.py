@@ -1,0 +1,43 @@
+"""Phase 7 — Enforcement: detection, return decisions, readmission, return capacity, bans.
+
+Each irregular person is detected with the destination's monthly ``detection_rate``; every
+detection gives a return decision. The decision is carried out only if the origin country
+cooperates (``readmission_cooperation``: identification and travel documents) and the
+destination still has return capacity this month (persons taken in person order). A returned
+person is banned from legal re-entry for ``ban_years``. Decisions not carried out leave the
+person irregular.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .. import rng
+from ..state import F_BANNED_ONCE, F_GOOD_RECORD, IRREGULAR, R_ENFORCED
+from .common import go_home
+
+
+@njit(cache=True)
+def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
+    D = s.dest_wage.shape[0]
+    dst = pol.destination
+    capacity = np.empty(D, dtype=np.int64)
+    for d in range(D):
+        capacity[d] = rng.stochastic_round(dst.return_capacity[t, d] / scale, seed, rng.RETURN_CAPACITY, t, d)
+    for i in range(p.status.shape[0]):
+        if p.status[i] != IRREGULAR:
+            continue
+        d = p.destination[i]
+        pid = p.pid[i]
+        if rng.uniform(seed, rng.DETECT, t, pid) >= dst.detection_rate[t, d]:
+            continue
+        o = w.comm_origin[p.community[i]]
+        rec.detections[t, o, d] += 1
+        rec.return_decisions[t, o, d] += 1
+        if capacity[d] > 0 and rng.uniform(seed, rng.READMIT, t, pid) < pol.origin.readmission_cooperation[t, o]:
+            capacity[d] -= 1
+            rec.returns_enforced[t, o, d] += 1
+            go_home(p, i, e, w, t, R_ENFORCED, rec, False)
+            p.ban_end[i] = t + 12 * int(dst.ban_years[t, d])
+            p.flags[i] = (p.flags[i] | np.uint16(F_BANNED_ONCE)) & ~np.uint16(F_GOOD_RECORD)

@@ -1,0 +1,73 @@
+"""What the engine records: every output array with its dimensions, unit and meaning.
+
+The kernels add to these arrays (agent counts, or EUR for money); ``outputs.py`` weights them
+by ``scale`` and wraps them into an ``xarray.Dataset``. Dimension ``market`` becomes
+``(destination, sector)`` in the dataset; ``destination`` has a last entry ``none`` for
+persons not abroad.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .phases.common import DURATION_BINS
+from .state import N_CHANNEL, N_REASON, N_STATUS
+
+OD = ("origin", "destination")
+#: name -> (dimensions after time, unit, description)
+RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "stock": (("status", *OD), "persons", "Persons by status at the end of the month (destination 'none': not abroad)"),
+    "departures": (("channel", *OD), "persons/month", "Departures abroad by channel"),
+    "returns": (("reason", *OD), "persons/month", "Returns home by reason"),
+    "overstays": (OD, "persons/month", "Allowed stays that ended in an overstay (became irregular)"),
+    "stays_ended": (OD, "persons/month", "Allowed stays that ended (returned or overstayed; renewals excluded)"),
+    "renewals": (OD, "persons/month", "Temporary permits renewed"),
+    "applications": (OD, "applications/month", "Applications filed at the consulate"),
+    "approvals": (OD, "applications/month", "Applications approved (permit issued)"),
+    "refusals": (OD, "applications/month", "Applications refused"),
+    "lost_offers": (OD, "offers/month", "Job offers lost because the visa came too late"),
+    "queue_length": (OD, "applications", "Applications waiting at the consulate at the end of the month"),
+    "wait_months_total": (OD, "months", "Sum of the waits of the applications decided this month"),
+    "vacancies": (("market",), "positions/month", "Migrant-facing positions open at job start (after Community preference)"),
+    "filled_rehire": (("market",), "positions/month", "Positions filled by rehired former workers"),
+    "filled_new": (("market",), "positions/month", "Positions filled by new recruits"),
+    "filled_irregular": (("market",), "positions/month", "Positions filled by irregular workers (non-compliant employers)"),
+    "unfilled": (("market",), "positions/month", "Positions left unfilled at job start (shortage)"),
+    "detections": (OD, "persons/month", "Irregular persons detected"),
+    "return_decisions": (OD, "persons/month", "Return decisions issued"),
+    "returns_enforced": (OD, "persons/month", "Return decisions carried out"),
+    "interceptions": (("origin",), "persons/month", "Irregular departures intercepted by the origin's border control"),
+    "remittances": (("community",), "EUR/month", "Remittances received"),
+    "businesses_started": (("community",), "businesses/month", "Businesses started by returnees"),
+    "entries": (("community",), "persons/month", "New working-age entrants"),
+    "exits": (("community",), "persons/month", "Persons leaving the working-age population"),
+    "pool_size": (("origin", "channel"), "persons", "Persons registered in the origin agency's recruitment pool"),
+    "seasonal_first_timers": (OD, "persons/month", "Seasonal departures of first-time seasonal workers"),
+    "seasonal_repeat": (OD, "persons/month", "Seasonal departures of workers with an earlier seasonal stay"),
+    "seasonal_came_back": (OD, "persons", "First-timers of this month's season who came back the next season "
+                                          "(recorded at the month of their first season)"),
+    "ever_migrants": (("origin",), "persons", "Persons who have ever migrated (legally or irregularly)"),
+    "circular_migrants": (("origin",), "persons", "Ever-migrants with two or more legal trips"),
+    "legal_trips": (("origin",), "trips", "Legal trips made by ever-migrants, in total"),
+    "skilled_home": (("origin",), "persons", "Persons with tertiary education at home"),
+    "skilled_abroad": (("origin",), "persons", "Persons with tertiary education abroad"),
+    "human_capital_returned": (("origin",), "human-capital units/month", "Human capital gained abroad brought home by returnees"),
+    "stay_duration": (("origin", "duration"), "persons/month", "Returns by months since departure (60: 60 or more)"),
+}
+#: stocks (not flows): summed over time they mean nothing; the headline uses their last value
+STOCKS = {"stock", "queue_length", "pool_size", "ever_migrants", "circular_migrants", "legal_trips",
+          "skilled_home", "skilled_abroad"}
+#: values already in EUR (weighted by scale, not counts)
+Records = namedtuple("Records", list(RECORDS))
+
+
+def dim_sizes(n_origin: int, n_dest: int, n_comm: int, n_market: int) -> dict[str, int]:
+    return {"status": N_STATUS, "origin": n_origin, "destination": n_dest + 1, "channel": N_CHANNEL,
+            "reason": N_REASON, "community": n_comm, "market": n_market, "duration": DURATION_BINS}
+
+
+def allocate(months: int, sizes: dict[str, int]) -> Records:
+    """Zeroed record arrays ``[month, ...]``."""
+    return Records(**{name: np.zeros((months, *[sizes[d] for d in dims])) for name, (dims, _, _) in RECORDS.items()})

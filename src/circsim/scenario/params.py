@@ -1,0 +1,215 @@
+"""Every model parameter, declared once.
+
+Each :class:`Param` carries its scope (which entity it belongs to), default, bounds, unit,
+description and, where there is one, its source. Validation (``schema.py``), the CLI's
+``circsim params`` listing, the documentation table, sweep bounds and the packing of
+parameters into monthly arrays for the kernels (``pack.py``) all derive from this list.
+
+Scopes and the TOML tables that hold them:
+
+==============  ==================================================  ====================
+scope           TOML table                                          kernel array
+==============  ==================================================  ====================
+``behaviour``   ``[behaviour]``                                     ``[month]``
+``origin``      ``[origins.NAME]``                                  ``[month, origin]``
+``community``   ``[origins.NAME.communities.NAME]``                 ``[month, community]``
+``destination`` ``[destinations.NAME]``                             ``[month, destination]``
+``market``      ``[destinations.NAME.sectors.NAME]``                ``[month, market]``
+``corridor``    ``[corridors.ORIGIN.DESTINATION]``                  ``[month, origin, dest]``
+==============  ==================================================  ====================
+
+Parameters with ``dynamic=True`` may change during a run through the scenario's timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCOPES = ("behaviour", "origin", "community", "destination", "market", "corridor")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    scope: str
+    default: float
+    lo: float
+    hi: float
+    unit: str
+    description: str
+    source: str = ""
+    integer: bool = False
+    dynamic: bool = True
+
+    @property
+    def range_text(self) -> str:
+        fmt = (lambda v: f"{int(v)}") if self.integer else (lambda v: f"{v:g}")
+        return f"{fmt(self.lo)} to {fmt(self.hi)}"
+
+
+def _p(*args, **kw) -> Param:
+    return Param(*args, **kw)
+
+
+B, O, C, D, M, K = SCOPES
+ECA = "European Court of Auditors, Special Report 17/2021"
+HUELVA = "press on the Cartaya / Huelva seasonal scheme (shared/TARGETS.md)"
+IOM = "IOM news on the Unió de Pagesos Colombia-Spain scheme (shared/TARGETS.md)"
+SEASONAL_DIRECTIVE = "Directive 2014/36/EU (seasonal workers): 5 to 9 months in any 12"
+
+PARAMS: list[Param] = [
+    # --- behaviour: migration consideration and channel choice -------------------------
+    _p("consider_hazard", B, 0.01, 0.0, 0.5, "1/month",
+       "Monthly probability that an at-home person aged 25 with average propensity considers migrating"),
+    _p("consider_age_slope", B, -0.04, -0.5, 0.5, "1/year",
+       "Change of the log consideration hazard per year of age above 25"),
+    _p("propensity_sd", B, 0.8, 0.0, 3.0, "log-hazard",
+       "Standard deviation of the individual random effect on the consideration hazard", dynamic=False),
+    _p("beta_income", B, 1.0, 0.0, 10.0, "per 1000 EUR/year",
+       "Utility weight of the expected net income gain of a channel over staying"),
+    _p("beta_cost", B, 0.5, 0.0, 10.0, "per 1000 EUR",
+       "Utility weight of a channel's one-off monetary cost (fees, smuggling)"),
+    _p("beta_risk", B, 3.0, 0.0, 30.0, "per unit probability",
+       "Utility weight of the perceived probability of failure (interception, removal)"),
+    _p("beta_network", B, 1.0, 0.0, 10.0, "per unit tie",
+       "Utility weight of a network tie abroad on every migration channel"),
+    _p("asc_seasonal", B, 0.0, -10.0, 10.0, "utility", "Constant of the seasonal-scheme channel"),
+    _p("asc_temporary", B, -0.5, -10.0, 10.0, "utility", "Constant of the temporary-work channel"),
+    _p("asc_irregular", B, -3.0, -10.0, 10.0, "utility", "Constant of the irregular route"),
+    # --- behaviour: return or overstay at the end of an allowed stay -------------------
+    _p("return_intercept", B, 1.5, -10.0, 10.0, "log-odds", "Log-odds of returning at the end of an allowed stay, all else zero"),
+    _p("return_permit", B, 1.5, 0.0, 10.0, "log-odds",
+       "Effect of holding a valid multi-annual permit (a sure legal way back) on returning"),
+    _p("return_rehire", B, 1.5, 0.0, 10.0, "log-odds per unit probability",
+       "Effect of the expected probability of being rehired by the same employer"),
+    _p("return_savings", B, 1.0, 0.0, 10.0, "log-odds per target",
+       "Effect of savings relative to the person's target (capped at twice the target)"),
+    _p("return_enforcement", B, 4.0, 0.0, 30.0, "log-odds per unit probability",
+       "Effect of the expected yearly probability of removal if irregular (detection x readmission)"),
+    _p("return_gain", B, 0.5, 0.0, 10.0, "log-odds per 1000 EUR/year",
+       "Effect (negative) of the expected income gain of irregular work over income at home"),
+    _p("return_years_abroad", B, 0.3, 0.0, 5.0, "log-odds per year",
+       "Effect (negative) of the years already spent abroad"),
+    # --- behaviour: voluntary return, reintegration ------------------------------------
+    _p("voluntary_hazard", B, 0.004, 0.0, 0.5, "1/month",
+       "Monthly probability of a voluntary return from abroad, all effects at zero"),
+    _p("voluntary_savings", B, 1.0, 0.0, 10.0, "log-hazard per target",
+       "Effect of savings above the target (capped at one target above)"),
+    _p("voluntary_age", B, 0.03, 0.0, 1.0, "log-hazard per year", "Effect of each year of age above 40"),
+    _p("voluntary_bonus", B, 0.5, 0.0, 10.0, "log-hazard per 1000 EUR", "Effect of the origin's return bonus"),
+    _p("voluntary_reintegration", B, 1.0, 0.0, 10.0, "log-hazard per unit",
+       "Effect of the origin's reintegration support"),
+    _p("voluntary_network", B, 0.5, 0.0, 10.0, "log-hazard per unit tie", "Effect (negative) of a network tie abroad"),
+    _p("voluntary_home", B, 0.3, 0.0, 10.0, "log-hazard per 1000 EUR/year",
+       "Effect of expected income at home (better conditions at home raise returns)"),
+    _p("business_hazard", B, 0.01, 0.0, 0.5, "1/month",
+       "Monthly probability that a returnee starts a business in the first year home, all effects at zero"),
+    _p("business_savings", B, 1.0, 0.0, 10.0, "log-hazard per capital", "Effect of savings relative to the capital needed"),
+    _p("business_support", B, 1.5, 0.0, 10.0, "log-hazard per unit", "Effect of reintegration support"),
+    _p("business_capital", B, 3000.0, 0.0, 1e6, "EUR", "Savings a returnee puts into a new business"),
+    # --- behaviour: life abroad ---------------------------------------------------------
+    _p("hc_growth", B, 0.003, 0.0, 0.1, "1/month", "Growth of human capital per month worked abroad"),
+    _p("hc_wage", B, 0.5, 0.0, 5.0, "elasticity", "Wage gain per unit of human capital above 1"),
+    _p("home_spending", B, 0.03, 0.0, 1.0, "1/month", "Share of savings a person at home spends each month"),
+    _p("irregular_wage_factor", B, 0.7, 0.0, 1.0, "ratio", "Wage of irregular work relative to the legal wage"),
+    _p("irregular_employment", B, 0.6, 0.0, 1.0, "1/month",
+       "Probability that an irregular person without an employer finds informal work in a month"),
+    _p("retirement_age", B, 65, 40, 80, "years", "Age at which a person leaves the working-age population",
+       integer=True, dynamic=False),
+    _p("entry_age", B, 18, 14, 30, "years", "Age at which new entrants join their community",
+       integer=True, dynamic=False),
+    _p("pool_expiry_months", B, 24, 1, 120, "months",
+       "Months a registration in an origin agency's recruitment pool stays valid", integer=True),
+    # --- origin countries: third-country commitments -----------------------------------
+    _p("readmission_cooperation", O, 0.2, 0.0, 1.0, "share",
+       "Share of return decisions the origin country cooperates with (identification, travel documents)",
+       source=ECA + ": under 1 in 5 returns to countries outside Europe carried out"),
+    _p("border_control", O, 0.2, 0.0, 1.0, "probability",
+       "Probability that an irregular departure is intercepted by the origin's border control"),
+    _p("smuggling_cost", O, 3000.0, 0.0, 50000.0, "EUR", "Price of the irregular route (smugglers, travel)"),
+    _p("remittance_share", O, 0.4, 0.0, 1.0, "share", "Share of net income abroad sent home",
+       source=IOM + ": 54 % remit, about EUR 331 a month"),
+    _p("matching_efficiency", O, 0.6, 0.0, 1.0, "probability",
+       "Probability that the origin's employment agency turns an employer's request into a suitable match",
+       source="the Communication (capacity assistance; ANAPEC in Morocco)"),
+    _p("home_wage_growth", O, 0.02, -0.2, 0.3, "1/year", "Real growth of home wages (decent work and economic conditions)"),
+    _p("reintegration_support", O, 0.0, 0.0, 1.0, "coverage", "Coverage of reintegration support for returnees"),
+    _p("return_bonus", O, 0.0, 0.0, 50000.0, "EUR", "Bonus paid on voluntary return"),
+    _p("selection_female_only", O, 0, 0, 1, "flag",
+       "1: the origin agency recruits only women for seasonal offers", source=HUELVA, integer=True),
+    _p("selection_age_min", O, 18, 14, 80, "years", "Youngest age the origin agency recruits", integer=True),
+    _p("selection_age_max", O, 45, 14, 80, "years", "Oldest age the origin agency recruits",
+       source=HUELVA + ": women aged 18-40", integer=True),
+    # --- origin communities -------------------------------------------------------------
+    _p("population_share", C, 1.0, 0.0, 1e9, "weight",
+       "Weight of the community in its country's population (normalised over all communities)", dynamic=False),
+    _p("home_wage", C, 250.0, 0.0, 1e5, "EUR/month", "Monthly wage at home at the start of the run"),
+    _p("unemployment", C, 0.2, 0.0, 1.0, "share", "Unemployment rate at home"),
+    _p("share_medium", C, 0.3, 0.0, 1.0, "share", "Share of entrants with medium skill", dynamic=False),
+    _p("share_high", C, 0.1, 0.0, 1.0, "share", "Share of entrants with tertiary education (skilled)", dynamic=False),
+    _p("female_share", C, 0.5, 0.0, 1.0, "share", "Share of women among entrants", dynamic=False),
+    _p("network_share", C, 0.2, 0.0, 1.0, "share", "Share of the initial population with a tie to a network abroad",
+       dynamic=False),
+    _p("savings_target", C, 3000.0, 0.0, 1e6, "EUR", "Typical savings target of a migrant (individual targets vary)",
+       source=IOM + ": more than 90 % save about EUR 3,000 a season"),
+    _p("entry_rate", C, 1.0 / 47.0, 0.0, 0.2, "1/year",
+       "New working-age entrants per year, as a share of the community's initial population"),
+    # --- destinations: admission, enforcement ------------------------------------------
+    _p("detection_rate", D, 0.01, 0.0, 1.0, "1/month", "Monthly probability that an irregular person is detected"),
+    _p("return_capacity", D, 500.0, 0.0, 1e7, "persons/month", "Enforced returns the destination can carry out per month"),
+    _p("ban_years", D, 3, 0, 20, "years", "Re-entry ban after an enforced return", integer=True),
+    _p("seasonal_max_months", D, 9, 1, 12, "months", "Maximum months of seasonal stay in any 12",
+       source=SEASONAL_DIRECTIVE, integer=True),
+    _p("living_cost", D, 300.0, 0.0, 1e5, "EUR/month", "Monthly living cost of a migrant worker"),
+    _p("temporary_permit_months", D, 12, 1, 60, "months", "Duration of a temporary work permit", integer=True),
+    _p("renewal_probability", D, 0.6, 0.0, 1.0, "probability", "Probability that a temporary permit is renewed at expiry"),
+    _p("offer_validity_months", D, 3, 1, 24, "months",
+       "Months a non-seasonal job offer waits for the visa before it is lost", integer=True),
+    # --- destination sectors (markets) ---------------------------------------------------
+    _p("seasonal", M, 1, 0, 1, "flag", "1: seasonal sector (work in a season each year); 0: all year", integer=True,
+       dynamic=False),
+    _p("season_start", M, 2, 1, 12, "month of year", "Calendar month the season starts", integer=True, source=HUELVA),
+    _p("season_months", M, 3, 1, 12, "months", "Length of the season", integer=True,
+       source=HUELVA + ": about 3 months"),
+    _p("recruitment_lead", M, 3, 1, 11, "months", "Months before the season start that employers recruit", integer=True),
+    _p("demand", M, 10000.0, 0.0, 1e8, "persons", "Migrant workers the sector's employers want at peak"),
+    _p("wage", M, 900.0, 0.0, 1e5, "EUR/month", "Monthly wage of a legal worker",
+       source=HUELVA + ": about EUR 35 a day"),
+    _p("employers", M, 50, 1, 100000, "firms", "Number of employers in the sector", integer=True, dynamic=False),
+    _p("rehire_propensity", M, 0.6, 0.0, 1.0, "probability", "Mean probability an employer offers a former worker a new contract"),
+    _p("compliance", M, 0.85, 0.0, 1.0, "probability", "Mean probability an employer refuses irregular workers when short"),
+    _p("community_preference", M, 0.1, 0.0, 1.0, "share", "Share of vacancies filled first by domestic / EU workers"),
+    # --- corridors (origin x destination pairs: bilateral agreements) --------------------
+    _p("quota_seasonal", K, 1e7, 0.0, 1e8, "persons/year", "Seasonal-scheme offers per calendar year (partnership quota)"),
+    _p("quota_temporary", K, 1e7, 0.0, 1e8, "persons/year", "Temporary-work offers per calendar year"),
+    _p("consular_capacity", K, 2000.0, 0.0, 1e7, "applications/month", "Applications the consulate decides per month"),
+    _p("refusal_rate", K, 0.05, 0.0, 1.0, "share", "Share of applications refused"),
+    _p("visa_fee", K, 60.0, 0.0, 1e4, "EUR", "Fee of a visa / permit application"),
+    _p("seasonal_permit_years", K, 1, 1, 5, "years",
+       "Validity of a seasonal permit: 1 = single season; 2-5 = multi-annual, multi-entry",
+       source="the Communication; " + SEASONAL_DIRECTIVE, integer=True),
+    _p("rehire_priority", K, 0.0, 0.0, 1.0, "share",
+       "Scheme priority for former workers: closes this share of the gap between the employer's rehire propensity and 1"),
+    _p("irregular_route_share", K, 1.0, 0.0, 1e6, "weight", "Weight of this destination among irregular entrants from the origin"),
+    _p("recruitment_share", K, 1.0, 0.0, 1e6, "weight", "Weight of this origin in the destination's recruitment of new workers"),
+]
+
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+assert len(BY_NAME) == len(PARAMS), "duplicate parameter name"
+
+
+def of_scope(scope: str) -> list[Param]:
+    """The parameters of one scope, in declaration order."""
+    return [p for p in PARAMS if p.scope == scope]
+
+# Top-level (run) keys of a scenario file; not time-varying.
+RUN_KEYS = {
+    "name": "Short name of the scenario",
+    "description": "What the scenario is for",
+    "extends": "Scenario this one starts from (bundled name or path)",
+    "start": "First month of the recorded run, YYYY-MM",
+    "years": "Years recorded (1 to 100)",
+    "burn_in_years": "Years simulated before start and not recorded (0 to 50)",
+    "persons": "Number of person agents (100 to 50,000,000)",
+    "population": "Real working-age population they stand for (scale = population / persons)",
+}

@@ -1,0 +1,133 @@
+"""Struct-of-arrays state and the codes for statuses, channels and return reasons.
+
+A person is an index into the arrays of :class:`Persons`; an employer an index into
+:class:`Employers`. Codes are plain integers so that Numba kernels can use them; the name
+lists (``STATUS_NAMES`` …) give the labels used in outputs. Append new codes at the end.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+# --- statuses (one per person at every step) ------------------------------------------
+HOME = 0            # at home, never migrated
+RETURNEE = 1        # at home after at least one stay abroad
+APPLICANT = 2       # holds a job offer, application waiting at the consulate
+APPROVED = 3        # permit issued (or valid multi-annual permit), waiting for the job start
+SEASONAL = 4        # seasonal worker abroad
+TEMPORARY = 5       # temporary (non-seasonal) worker abroad
+HIGHLY_SKILLED = 6  # highly skilled worker abroad (policy-menu issue)
+STUDENT = 7         # student abroad (policy-menu issue)
+RESEARCHER = 8      # researcher abroad (policy-menu issue)
+TRAINEE = 9         # remunerated trainee abroad (policy-menu issue)
+LONG_TERM = 10      # long-term resident abroad (policy-menu issue)
+LONG_TERM_AWAY = 11 # long-term resident staying in the origin country (policy-menu issue)
+IRREGULAR = 12      # irregular abroad (overstayer or irregular entrant)
+EXITED = 13         # retired / out of the working-age population (slot free for an entrant)
+STATUS_NAMES = [
+    "home", "returnee", "applicant", "approved", "seasonal", "temporary", "highly_skilled",
+    "student", "researcher", "trainee", "long_term", "long_term_away", "irregular", "exited",
+]
+N_STATUS = len(STATUS_NAMES)
+AT_HOME = (HOME, RETURNEE, APPLICANT, APPROVED, LONG_TERM_AWAY)
+
+# --- channels (how a person moves, or wants to) ---------------------------------------
+NO_CHANNEL = -1
+CH_SEASONAL = 0
+CH_TEMPORARY = 1
+CH_IRREGULAR = 2
+CHANNEL_NAMES = ["seasonal", "temporary", "irregular"]
+N_CHANNEL = len(CHANNEL_NAMES)
+
+# --- reasons for a return home ---------------------------------------------------------
+R_END_OF_SEASON = 0
+R_END_OF_PERMIT = 1
+R_VOLUNTARY = 2
+R_ENFORCED = 3
+R_CIRCULAR_STAY = 4
+REASON_NAMES = ["end_of_season", "end_of_permit", "voluntary", "enforced", "circular_stay"]
+N_REASON = len(REASON_NAMES)
+
+SKILL_NAMES = ["low", "medium", "high"]
+N_SKILL = 3
+SEX_NAMES = ["male", "female"]
+
+# --- person flags (bits of Persons.flags) ---------------------------------------------
+F_EVER_MIGRATED = 1
+F_EVER_IRREGULAR = 2
+F_BUSINESS = 4
+F_GOOD_RECORD = 8     # returned on time at the end of the last allowed stay
+F_PREV_SEASONAL = 16  # the last departure was a seasonal one
+F_BANNED_ONCE = 32    # ever removed with a re-entry ban
+F_EVER_SEASONAL = 64  # has made at least one seasonal stay
+F_REHIRE_OFFER = 128  # the current offer is a rehire by a former employer
+
+NEVER = -32768        # "no month" in int16 month fields
+
+#: One array per attribute. Months are indices from the start of the run (burn-in included).
+PERSON_FIELDS = {
+    "pid": np.int32,            # person id, never reused
+    "community": np.int16,      # origin community index
+    "birth": np.int16,          # month of birth (negative: before the run)
+    "sex": np.int8,             # 0 male, 1 female
+    "skill": np.int8,           # 0 low, 1 medium, 2 high (tertiary)
+    "status": np.int8,          # one of the statuses above
+    "flags": np.uint16,         # F_* bits
+    "trips": np.uint8,          # legal departures made (capped at 255)
+    "destination": np.int8,     # destination index, -1 when none
+    "sector": np.int8,          # sector index within the destination, -1 when none
+    "channel": np.int8,         # channel of the current stay, application or pool registration
+    "propensity": np.float32,   # individual random effect on the migration hazard
+    "network": np.float32,      # tie to a network abroad, 0..1
+    "human_capital": np.float32,  # 1 at entry, grows abroad; multiplies wages
+    "savings": np.float32,      # EUR
+    "employer": np.int32,       # current employer (or employer of the offer), -1 none
+    "last_employer": np.int32,  # employer of the last legal job, -1 none
+    "permit_end": np.int16,     # month the residence/work permit ends (NEVER: none)
+    "stay_end": np.int16,       # end of the allowed stay; for APPROVED the job start month
+    "app_month": np.int16,      # month the application / pool registration was filed
+    "last_move": np.int16,      # month of the last departure or return
+    "last_departure": np.int16, # month of the last departure
+    "months_abroad": np.int16,  # months abroad in total
+    "legal_months": np.int16,   # continuous legal residence months (long-term residence clock)
+    "ban_end": np.int16,        # month a re-entry ban ends (NEVER: none)
+}
+Persons = namedtuple("Persons", list(PERSON_FIELDS))
+
+EMPLOYER_FIELDS = {
+    "market": np.int32,          # destination-sector index (see World.market_*)
+    "size": np.float64,          # share of the market's demand (sums to 1 over the market)
+    "rehire_offset": np.float64, # employer's deviation from the sector's rehire propensity
+    "compliance_offset": np.float64,  # employer's deviation from the sector's compliance
+    "demand": np.int32,          # workers wanted this month
+    "workers": np.int32,         # workers on the payroll now (legal and irregular)
+    "offers": np.int32,          # offers out (applicants and approved not yet arrived)
+    "irregular_ok": np.int8,     # this season the employer hires irregular workers
+}
+Employers = namedtuple("Employers", list(EMPLOYER_FIELDS))
+
+
+def empty_persons(n: int) -> Persons:
+    """Persons arrays of length ``n``, every slot EXITED (free)."""
+    arrays = {name: np.zeros(n, dtype=dt) for name, dt in PERSON_FIELDS.items()}
+    arrays["status"][:] = EXITED
+    for name in ("destination", "sector", "channel"):
+        arrays[name][:] = -1
+    for name in ("employer", "last_employer"):
+        arrays[name][:] = -1
+    for name in ("permit_end", "stay_end", "app_month", "last_move", "last_departure", "ban_end"):
+        arrays[name][:] = NEVER
+    return Persons(**arrays)
+
+
+def grow_persons(p: Persons, n_new: int) -> Persons:
+    """A copy of ``p`` with ``n_new`` free slots appended."""
+    extra = empty_persons(n_new)
+    return Persons(*[np.concatenate([a, b]) for a, b in zip(p, extra)])
+
+
+def bytes_per_person() -> int:
+    """Bytes of engine state per person slot."""
+    return sum(np.dtype(dt).itemsize for dt in PERSON_FIELDS.values())

@@ -1,0 +1,156 @@
+"""The world a scenario describes: structure, the initial population, employers, scratch space."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from . import rng
+from .scenario.loader import Scenario
+from .state import (EMPLOYER_FIELDS, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
+
+#: Fixed structure: which origin a community belongs to, which destination and sector a
+#: market (destination sector) is, which employers belong to a market.
+World = namedtuple("World", ["comm_origin", "market_dest", "market_sector", "market_first", "comm_agents0"])
+
+#: Per-month working arrays owned by the engine (not outputs).
+Scratch = namedtuple("Scratch", [
+    "quota_used",      # [O, D, channel] offers made this calendar year, agents
+    "home_income",     # [C] expected monthly income at home now, EUR (wage x (1 - unemployment))
+    "gain",            # [C, channel] expected yearly income gain of a channel over staying, EUR
+    "cost",            # [O, channel] one-off cost of a channel, EUR
+    "risk",            # [O, channel] perceived probability of failure of a channel
+    "channel_open",    # [O, channel] 1 when the channel is open to the origin
+    "dest_wage",       # [D] mean wage in the destination (for informal work), EUR/month
+    "irregular_gain",  # [C, D] yearly gain of irregular work in D over home income, EUR
+    "removal",         # [O, D] yearly removal probability of an irregular person
+    "emp_target",      # [E] migrant workers the employer wants at the next job start
+    "emp_open",        # [E] vacancies still open while recruiting
+    "emp_arrivals",    # [E] workers who arrived this month
+    "pool",            # [O, channel] eligible pool members counted while recruiting
+    "intended",        # [O, channel, 12] offers the agencies were asked for, last 12 months (ring)
+    "prospect",        # [O, channel] chance that a pool registration leads to an offer within a year
+    "select_prob",     # [O, M] probability a pool member is selected for market M this month
+    "market_open",     # [M] open vacancies left in the market while recruiting
+    "market_ptr",      # [M] next employer to look at when placing a recruit
+    "wage_index",      # [O] cumulated home wage growth since the first month
+    "next_pid",        # [1] next person id
+    "entrants_left",   # [C] entrants not yet placed this month (no free slot)
+])
+
+
+def build_world(s: Scenario) -> World:
+    comm_origin = np.array([o for o, _ in s.communities], dtype=np.int64)
+    sectors = s.sectors
+    market_dest = np.array([d for d, _ in s.markets], dtype=np.int64)
+    market_sector = np.array([sectors.index(m) for _, m in s.markets], dtype=np.int64)
+    counts = [s.data["destinations"][s.destinations[d]]["sectors"][m]["employers"] for d, m in s.markets]
+    market_first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    agents0 = community_agents(s)
+    return World(comm_origin, market_dest, market_sector, market_first, agents0.astype(np.float64))
+
+
+def community_agents(s: Scenario) -> np.ndarray:
+    """Initial agents per community: countries by population, then communities by share.
+
+    The population of each origin country is the sum of its communities' shares over all
+    shares (each community's ``population_share`` is a weight within the whole scenario).
+    Rounded with the largest-remainder method so the total equals ``persons``.
+    """
+    weights = np.array([s.data["origins"][s.origins[o]]["communities"][c]["population_share"]
+                        for o, c in s.communities], dtype=np.float64)
+    exact = s.persons * weights / weights.sum()
+    agents = np.floor(exact).astype(np.int64)
+    short = s.persons - agents.sum()
+    order = np.argsort(-(exact - agents), kind="stable")
+    agents[order[:short]] += 1
+    return agents
+
+
+@njit(cache=True)
+def init_person(p, i, pid, c, age_months, t, seed, stream, sd, female, medium, high, network_share):
+    """Fill slot ``i`` with a new person at home (draws keyed by the person id)."""
+    u = rng.uniform
+    p.pid[i] = pid
+    p.community[i] = c
+    p.birth[i] = t - age_months
+    p.sex[i] = 1 if u(seed, stream + 1 * rng.SUBSTREAM, 0, pid) < female else 0
+    us = u(seed, stream + 2 * rng.SUBSTREAM, 0, pid)
+    p.skill[i] = 2 if us < high else (1 if us < high + medium else 0)
+    p.status[i] = HOME
+    p.flags[i] = 0
+    p.trips[i] = 0
+    p.destination[i] = -1
+    p.sector[i] = -1
+    p.channel[i] = -1
+    p.propensity[i] = sd * rng.normal(seed, stream + 3 * rng.SUBSTREAM, 0, pid)
+    p.network[i] = 1.0 if u(seed, stream + 4 * rng.SUBSTREAM, 0, pid) < network_share else 0.0
+    p.human_capital[i] = 1.0
+    p.savings[i] = 0.0
+    p.employer[i] = -1
+    p.last_employer[i] = -1
+    p.permit_end[i] = NEVER
+    p.stay_end[i] = NEVER
+    p.app_month[i] = NEVER
+    p.last_move[i] = NEVER
+    p.last_departure[i] = NEVER
+    p.months_abroad[i] = 0
+    p.legal_months[i] = 0
+    p.ban_end[i] = NEVER
+
+
+@njit(cache=True)
+def _populate(p, agents, seed, entry_age, retirement_age, sd, female, medium, high, network):
+    i = 0
+    span = (retirement_age - entry_age) * 12
+    for c in range(agents.shape[0]):
+        for _ in range(agents[c]):
+            age = entry_age * 12 + int(rng.uniform(seed, rng.INIT, 0, i) * span)
+            init_person(p, i, i, c, age, 0, seed, rng.INIT, sd, female[c], medium[c], high[c], network[c])
+            i += 1
+    return i
+
+
+def initial_persons(s: Scenario, policy, seed: int) -> tuple[Persons, int]:
+    """The initial population (everyone at home, ages uniform over working age); next id."""
+    agents = community_agents(s)
+    capacity = int(s.persons * 1.05) + 16
+    p = empty_persons(capacity)
+    b, c = policy.behaviour, policy.community
+    n = _populate(p, agents, seed, int(b.entry_age[0]), int(b.retirement_age[0]), b.propensity_sd[0],
+                  c.female_share[0], c.share_medium[0], c.share_high[0], c.network_share[0])
+    return p, n
+
+
+def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers:
+    """Employers of every market: sizes as lognormal shares of the market's demand, traits around the means."""
+    n = int(world.market_first[-1])
+    e = Employers(**{name: np.zeros(n, dtype=dt) for name, dt in EMPLOYER_FIELDS.items()})
+    m = policy.market
+    for k in range(len(world.market_dest)):
+        lo, hi = world.market_first[k], world.market_first[k + 1]
+        ids = np.arange(lo, hi)
+        z = np.array([rng.normal(seed, rng.EMPLOYER_SIZE, 0, j) for j in ids])
+        size = np.exp(0.7 * z)
+        e.market[lo:hi] = k
+        e.size[lo:hi] = size / size.sum()
+        e.rehire_offset[lo:hi] = [0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j) for j in ids]
+        e.compliance_offset[lo:hi] = [0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j) for j in ids]
+    return e
+
+
+def scratch(s: Scenario, world: World, n_employers: int, next_pid: int) -> Scratch:
+    O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
+    f = np.zeros
+    return Scratch(
+        quota_used=f((O, D, N_CHANNEL)), home_income=f(C), gain=f((C, N_CHANNEL)), cost=f((O, N_CHANNEL)),
+        risk=f((O, N_CHANNEL)), channel_open=f((O, N_CHANNEL)), dest_wage=f(D), irregular_gain=f((C, D)),
+        removal=f((O, D)), emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
+        emp_arrivals=f(n_employers, dtype=np.int64), pool=f((O, N_CHANNEL)),
+        intended=f((O, N_CHANNEL, 12)), prospect=np.ones((O, N_CHANNEL)), select_prob=f((O, M)),
+        market_open=f(M, dtype=np.int64), market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O),
+        next_pid=np.array([next_pid], dtype=np.int64),
+        entrants_left=f(C, dtype=np.int64),
+    )
