@@ -2,8 +2,9 @@
 
 Numba's own cache checks only the timestamp of the file that defines a kernel, not the
 modules it imports (status codes, random streams). To never load a stale kernel, the cache
-lives in a directory named after a hash of every source file of the package: any edit gives
-a fresh directory, an unchanged checkout finds its kernels warm. The root is
+lives in a directory named after a hash of every source file the kernels are compiled from
+(``KERNEL_SOURCES``): an edit there gives a fresh directory; an unchanged checkout, or an edit
+elsewhere (command line, plots), finds its kernels warm. The root is
 ``$CIRCSIM_CACHE_DIR`` (default ``~/.cache/circsim/numba``).
 """
 
@@ -14,11 +15,16 @@ import os
 from pathlib import Path
 
 
+#: Files (globs, relative to the package) whose contents compiled kernels depend on.
+KERNEL_SOURCES = ("rng.py", "rules.py", "state.py", "world.py", "engine.py", "records_spec.py", "phases/*.py",
+                  "scenario/params.py", "scenario/pack.py")
+
+
 def source_hash() -> str:
-    """Short hash of all ``.py`` files of the circsim package (names and contents)."""
+    """Short hash of the kernel source files (names and contents)."""
     root = Path(__file__).parent
     digest = hashlib.sha1()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for pattern in KERNEL_SOURCES for p in root.glob(pattern)):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -1,0 +1,124 @@
+"""The ``circsim`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Agent-based simulation of circular migration under EU mobility partnerships.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument("baseline", help="Bundled scenario name or path to a TOML file"),
+    seed: int = typer.Option(0, help="Seed of the first run"),
+    seeds: int = typer.Option(1, min=1, help="Number of runs (seeds seed, seed+1, ...)"),
+    persons: Optional[int] = typer.Option(None, help="Number of person agents (keeps the population: changes scale)"),
+    years: Optional[int] = typer.Option(None, help="Years to record"),
+    set_: List[str] = typer.Option([], "--set", help="Override a dotted key: --set origins.Morocco.border_control=0.4"),
+    out: Optional[Path] = typer.Option(None, help="Write the outputs (all seeds, 'seed' dimension) to this NetCDF file"),
+    figure: Optional[Path] = typer.Option(None, help="Write a PNG figure of the main stocks and flows"),
+    summary: Optional[Path] = typer.Option(None, help="Write the headline table (CSV)"),
+    progress: bool = typer.Option(True, help="Show a progress bar over months"),
+):
+    """Run a scenario over one or more seeds; print headline indicators with 95 % intervals."""
+    import xarray as xr
+
+    from . import load_scenario
+    from .engine import Simulation
+    from .outputs import HEADLINE, headline_of, summarise, write_netcdf
+    from .scenario import ScenarioError
+
+    keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
+    try:
+        s = load_scenario(scenario, overrides=set_, **keywords)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    datasets = []
+    from tqdm.auto import tqdm
+
+    with tqdm(total=seeds * s.total_months, unit="month", disable=not progress, file=sys.stderr,
+              desc=s.name) as bar:
+        for k in range(seeds):
+            sim = Simulation(s, seed + k)
+            while not sim.done:
+                before = sim.t
+                sim.advance(12)
+                bar.update(sim.t - before)
+            datasets.append(sim.dataset())
+    table = summarise([headline_of(ds) for ds in datasets])
+    table.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+    typer.echo(f"scenario {s.name}: {seeds} seed(s) from {seed}, {s.persons} agents x {s.scale:g} persons, "
+               f"{s.data['start']} + {s.data['years']} years")
+    typer.echo("headline indicators: mean and 95 % interval over seeds\n")
+    typer.echo(_format(table))
+    combined = xr.concat(datasets, dim="seed", data_vars="all", coords="minimal", compat="override",
+                         combine_attrs="override") if len(datasets) > 1 else datasets[0].expand_dims("seed")
+    combined = combined.assign_coords(seed=[seed + k for k in range(seeds)])
+    combined.attrs["seeds"] = [seed + k for k in range(seeds)]
+    if out is not None:
+        write_netcdf(combined, out)
+        typer.echo(f"\nwrote {out}")
+    if summary is not None:
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(summary)
+        typer.echo(f"wrote {summary}")
+    if figure is not None:
+        from .plotting import plot_run
+
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        plot_run(combined, figure)
+        typer.echo(f"wrote {figure}")
+
+
+def _format(table) -> str:
+    lines = [f"{'indicator':34s} {'unit':>12s} {'mean':>14s} {'95 % interval':>31s}"]
+    for name, row in table.iterrows():
+        interval = f"[{row['low']:.4g}, {row['high']:.4g}]" if row["n"] > 1 else "(one seed)"
+        lines.append(f"{name:34s} {row['unit']:>12s} {row['mean']:14.4g} {interval:>31s}")
+    return "\n".join(lines)
+
+
+@app.command()
+def params(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
+    scope: Optional[str] = typer.Option(None, help="Only this scope (behaviour, origin, community, destination, market, corridor)"),
+):
+    """List every parameter with its scope, default, bounds, unit and description."""
+    from dataclasses import asdict
+
+    from .scenario.params import PARAMS, SCOPES
+
+    if scope is not None and scope not in SCOPES:
+        _fail(f"--scope {scope}: must be one of {', '.join(SCOPES)}")
+    chosen = [p for p in PARAMS if scope is None or p.scope == scope]
+    if as_json:
+        typer.echo(json.dumps([asdict(p) for p in chosen], indent=1))
+        return
+    for p in chosen:
+        typer.echo(f"{p.scope:12s} {p.name:28s} default {p.default:<10g} [{p.range_text}] {p.unit}")
+        typer.echo(f"{'':12s}   {p.description}" + (f" (source: {p.source})" if p.source else ""))
+
+
+@app.command()
+def scenarios():
+    """List the bundled scenarios with the question each answers."""
+    from .scenario.loader import BUNDLED, bundled_names
+
+    for name in bundled_names():
+        first = (BUNDLED / f"{name}.toml").read_text().splitlines()[0].lstrip("# ")
+        typer.echo(f"{name:24s} {first}")
+
+
+if __name__ == "__main__":
+    app()

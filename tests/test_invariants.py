@@ -1,0 +1,63 @@
+"""Invariants: nobody lost or duplicated, counts consistent, one status per person."""
+
+import numpy as np
+
+from circsim import Simulation
+from circsim.state import (APPLICANT, APPROVED, EXITED, IRREGULAR, N_STATUS, SEASONAL, TEMPORARY)
+
+
+def test_population_accounting_every_month(small):
+    sim = Simulation(small, seed=3)
+    initial = sim.alive
+    entries = exits = 0
+    for _ in range(small.total_months):
+        sim.step()
+        t = sim.t - 1
+        entries += sim.records.entries[t].sum()
+        exits += sim.records.exits[t].sum()
+        alive = sim.alive
+        assert alive == initial + entries - exits
+        assert sim.records.stock[t].sum() == alive
+    assert entries > 0 and exits > 0
+
+
+def test_no_person_duplicated_and_one_status_each(small):
+    sim = Simulation(small, seed=4)
+    sim.run()
+    p = sim.persons
+    alive = p.status != EXITED
+    assert len(np.unique(p.pid[alive])) == alive.sum()
+    assert ((p.status >= 0) & (p.status < N_STATUS)).all()
+    # ids are never reused: every id below next_pid, entrants after the initial population
+    assert p.pid[alive].max() < sim.scratch.next_pid[0]
+
+
+def test_employer_books_match_persons(small):
+    sim = Simulation(small, seed=5)
+    for _ in range(small.total_months // 7):
+        sim.advance(7)
+        p, e = sim.persons, sim.employers
+        abroad = np.isin(p.status, [SEASONAL, TEMPORARY, IRREGULAR]) & (p.employer >= 0)
+        workers = np.bincount(p.employer[abroad], minlength=len(e.workers))
+        assert (workers == e.workers).all()
+        waiting = np.isin(p.status, [APPLICANT, APPROVED])
+        offers = np.bincount(p.employer[waiting], minlength=len(e.offers))
+        assert (offers == e.offers).all()
+
+
+def test_no_negative_counts(small):
+    ds = Simulation(small, seed=6).run()
+    for name, var in ds.data_vars.items():
+        if name == "remittances" or var.dtype.kind != "f":
+            continue
+        assert float(var.min(skipna=True)) >= 0, name
+
+
+def test_at_home_persons_have_no_destination(small):
+    sim = Simulation(small, seed=7)
+    sim.run()
+    p = sim.persons
+    abroad = np.isin(p.status, [SEASONAL, TEMPORARY, IRREGULAR])
+    assert (p.destination[abroad] >= 0).all()
+    legal = np.isin(p.status, [SEASONAL, TEMPORARY])
+    assert (p.employer[legal] >= 0).all()

@@ -1,0 +1,95 @@
+"""The dataset: variables, dimensions, attributes, headline indicators, safe writing."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+import circsim
+from circsim.cli import app
+from circsim.outputs import HEADLINE
+
+REQUIRED = ["stock", "departures", "returns", "overstays", "applications", "approvals", "refusals",
+            "queue_length", "mean_wait_months", "vacancies", "filled_rehire", "filled_new", "filled_irregular",
+            "unfilled", "detections", "return_decisions", "returns_enforced", "remittances", "businesses_started",
+            "entries", "exits", *HEADLINE]
+
+
+@pytest.fixture(scope="module")
+def ds(small):
+    return circsim.run(small, 2)
+
+
+def test_required_variables_dims_and_units(ds, small):
+    for name in REQUIRED:
+        assert name in ds, name
+        assert "units" in ds[name].attrs and "description" in ds[name].attrs
+    assert ds.stock.dims == ("time", "status", "origin", "destination")
+    assert ds.departures.dims == ("time", "channel", "origin", "destination")
+    assert ds.vacancies.dims == ("time", "destination", "sector")
+    assert ds.sizes["time"] == small.months
+    assert str(ds.time.values[0])[:7] == small.data["start"]
+
+
+def test_attributes_explain_the_file(ds, small):
+    assert json.loads(ds.attrs["scenario"]) == small.data
+    assert ds.attrs["seed"] == 2 and ds.attrs["circsim_version"]
+
+
+def test_headline_matches_its_definition(ds):
+    h = circsim.headline(ds)
+    assert h["overstay_rate"] == pytest.approx(float(ds.overstays.sum() / ds.stays_ended.sum()))
+    assert 0 <= h["return_rate"] <= 1 and 0 <= h["repeat_participation"] <= 1
+    assert h["return_rate"] + h["overstay_rate"] == pytest.approx(1.0)
+    assert h["irregular_stock_end"] == float(ds.stock.sel(status="irregular").isel(time=-1).sum())
+
+
+def test_netcdf_roundtrip(ds, tmp_path):
+    path = circsim.write_netcdf(ds, tmp_path / "run.nc")
+    back = xr.open_dataset(path, engine="h5netcdf")
+    assert np.array_equal(back.stock.values, ds.stock.values)
+    assert back.attrs["scenario"] == ds.attrs["scenario"]
+    back.close()
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(ds, tmp_path):
+    path = tmp_path / "run.nc"
+    path.write_text("previous results")
+    bad = ds.copy()
+    bad.attrs["unwritable"] = {"a": object()}
+    with pytest.raises(Exception):
+        circsim.write_netcdf(bad, path)
+    assert path.read_text() == "previous results"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_cli_run_writes_outputs(tmp_path):
+    out, fig, csv = tmp_path / "r.nc", tmp_path / "r.png", tmp_path / "h.csv"
+    result = CliRunner().invoke(app, ["run", "baseline", "--persons", "2000", "--years", "3", "--seeds", "2",
+                                      "--out", str(out), "--figure", str(fig), "--summary", str(csv), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "overstay_rate" in result.output and "95 % interval" in result.output
+    back = xr.open_dataset(out, engine="h5netcdf")
+    assert back.sizes["seed"] == 2
+    back.close()
+    assert fig.stat().st_size > 10000 and csv.read_text().startswith("indicator")
+
+
+def test_cli_params_json():
+    result = CliRunner().invoke(app, ["params", "--json"])
+    rows = json.loads(result.output)
+    names = {r["name"] for r in rows}
+    assert {"readmission_cooperation", "seasonal_permit_years", "consular_capacity"} <= names
+    assert all({"default", "lo", "hi", "unit", "description"} <= set(r) for r in rows)
+
+
+def test_simulation_steps_like_run(small):
+    sim = circsim.Simulation(small, 2)
+    while not sim.done:
+        sim.step()
+    a = sim.dataset()
+    b = circsim.run(small, 2)
+    assert np.array_equal(a.stock.values, b.stock.values)
