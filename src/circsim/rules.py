@@ -20,10 +20,18 @@ def logistic(x):
 
 
 @njit(cache=True)
-def consider_hazard(base, age_slope, age_years, propensity):
-    """Monthly probability of considering migration: base x exp(slope (age-25) + propensity)."""
-    h = base * np.exp(age_slope * (age_years - 25.0) + propensity)
-    return min(h, 1.0)
+def age_hazard(base, age_slope, age_years):
+    """Consideration hazard at an age for a person of propensity 1: base x exp(slope (age - 25))."""
+    return base * np.exp(age_slope * (age_years - 25.0))
+
+
+@njit(cache=True)
+def consider_hazard(age_hazard_value, propensity):
+    """Monthly probability of considering migration: the age hazard times the person's propensity.
+
+    ``propensity`` is the person's lognormal hazard multiplier exp(propensity_sd x z), z ~ N(0, 1).
+    """
+    return min(age_hazard_value * propensity, 1.0)
 
 
 @njit(cache=True)

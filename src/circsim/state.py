@@ -79,7 +79,7 @@ PERSON_FIELDS = {
     "destination": np.int8,     # destination index, -1 when none
     "sector": np.int8,          # sector index within the destination, -1 when none
     "channel": np.int8,         # channel of the current stay, application or pool registration
-    "propensity": np.float32,   # individual random effect on the migration hazard
+    "propensity": np.float32,   # individual hazard multiplier exp(propensity_sd x z), z ~ N(0, 1)
     "network": np.float32,      # tie to a network abroad, 0..1
     "human_capital": np.float32,  # 1 at entry, grows abroad; multiplies wages
     "savings": np.float32,      # EUR

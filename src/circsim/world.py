@@ -85,7 +85,7 @@ def init_person(p, i, pid, c, age_months, t, seed, stream, sd, female, medium, h
     p.destination[i] = -1
     p.sector[i] = -1
     p.channel[i] = -1
-    p.propensity[i] = sd * rng.normal(seed, stream + 3 * rng.SUBSTREAM, 0, pid)
+    p.propensity[i] = np.exp(sd * rng.normal(seed, stream + 3 * rng.SUBSTREAM, 0, pid))
     p.network[i] = 1.0 if u(seed, stream + 4 * rng.SUBSTREAM, 0, pid) < network_share else 0.0
     p.human_capital[i] = 1.0
     p.savings[i] = 0.0

@@ -18,7 +18,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import CH_IRREGULAR, CH_SEASONAL, CH_TEMPORARY, HOME, RETURNEE
-from .common import age_years, selectable
+from .common import selectable
 
 
 @njit(cache=True)
@@ -32,6 +32,10 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
     asc[CH_TEMPORARY] = b.asc_temporary[t]
     asc[CH_IRREGULAR] = b.asc_irregular[t]
     util = np.empty(3)
+    # consideration hazard by age in months (for propensity 1): no exp() per person
+    age_hazard = np.empty(int(retire) * 12 + 1)
+    for a in range(age_hazard.shape[0]):
+        age_hazard[a] = rules.age_hazard(b.consider_hazard[t], b.consider_age_slope[t], a / 12.0)
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st != HOME and st != RETURNEE:
@@ -41,11 +45,12 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
             if t - p.app_month[i] >= expiry:
                 p.channel[i] = -1
             continue
-        age = age_years(p, i, t)
-        if age >= retire:
+        months = t - p.birth[i]
+        if months >= age_hazard.shape[0]:
             continue
+        age = months / 12.0
         pid = p.pid[i]
-        h = rules.consider_hazard(b.consider_hazard[t], b.consider_age_slope[t], age, p.propensity[i])
+        h = rules.consider_hazard(age_hazard[months], p.propensity[i])
         if rng.uniform(seed, rng.CONSIDER, t, pid) >= h:
             continue
         c = p.community[i]
@@ -54,7 +59,8 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
         for k in range(3):
             open_ = s.channel_open[o, k] > 0
             if open_ and k != CH_IRREGULAR:
-                open_ = selectable(p, i, pol, o, k, t)
+                open_ = selectable(p.ban_end[i], t, age, p.sex[i], k, org.selection_age_min[t, o],
+                                   org.selection_age_max[t, o], org.selection_female_only[t, o])
             if open_:
                 util[k] = np.exp(rules.channel_utility(s.gain[c, k] * s.prospect[o, k], s.cost[o, k], s.risk[o, k], p.network[i], asc[k],
                                                        b.beta_income[t], b.beta_cost[t], b.beta_risk[t],

@@ -11,39 +11,39 @@ from ..state import (CH_SEASONAL, CH_TEMPORARY, EXITED, F_EVER_MIGRATED, F_REHIR
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def is_abroad(status):
     return (status >= SEASONAL and status <= LONG_TERM) or status == IRREGULAR
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def is_at_home_free(status):
     """At home with no application or offer under way."""
     return status == HOME or status == RETURNEE
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def home_status(flags):
     return RETURNEE if flags & F_EVER_MIGRATED else HOME
 
 
-@njit(cache=True)
-def age_years(p, i, t):
-    return (t - p.birth[i]) / 12.0
+@njit(cache=True, inline="always")
+def age_years(birth, t):
+    return (t - birth) / 12.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def market_channel(pol, t, m):
     return CH_SEASONAL if pol.market.seasonal[t, m] > 0.5 else CH_TEMPORARY
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def stay_months(pol, t, m, d):
     """Months of a seasonal stay: the season, capped by the destination's maximum per year."""
     return int(min(pol.market.season_months[t, m], pol.destination.seasonal_max_months[t, d]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def recruits_now(pol, t, cal, m):
     """Does market ``m`` recruit in calendar month ``cal`` (0 = January)?"""
     if pol.market.seasonal[t, m] < 0.5:
@@ -52,7 +52,7 @@ def recruits_now(pol, t, cal, m):
     return cal == (start - int(pol.market.recruitment_lead[t, m])) % 12
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def work_starts_now(pol, t, cal, m):
     """Does work start in market ``m`` this month (season start; every month if not seasonal)?"""
     if pol.market.seasonal[t, m] < 0.5:
@@ -60,7 +60,7 @@ def work_starts_now(pol, t, cal, m):
     return cal == int(pol.market.season_start[t, m]) - 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def job_start(pol, t, cal, m):
     """Month a job offered now starts: the next season start, or now for all-year work."""
     if pol.market.seasonal[t, m] < 0.5:
@@ -68,31 +68,34 @@ def job_start(pol, t, cal, m):
     return t + (int(pol.market.season_start[t, m]) - 1 - cal) % 12
 
 
-@njit(cache=True)
-def selectable(p, i, pol, o, k, t):
-    """May the origin's agency select person ``i`` for channel ``k``? (ban, age and sex rules)"""
-    if p.ban_end[i] > t:
+@njit(cache=True, inline="always")
+def selectable(ban_end, t, age, sex, k, age_min, age_max, female_only):
+    """May the origin's agency select a person for channel ``k``? (ban, age and sex rules)
+
+    Takes scalars only: helpers called once per person must not take the state or parameter
+    tuples (passing them costs about a microsecond per call).
+    """
+    if ban_end > t:
         return False
-    age = age_years(p, i, t)
-    if age < pol.origin.selection_age_min[t, o] or age >= pol.origin.selection_age_max[t, o] + 1:
+    if age < age_min or age >= age_max + 1:
         return False
-    if k == CH_SEASONAL and pol.origin.selection_female_only[t, o] > 0.5 and p.sex[i] != 1:
+    if k == CH_SEASONAL and female_only > 0.5 and sex != 1:
         return False
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def market_demand_agents(pol, t, m, scale):
     """The market's demand for third-country workers, in agents (after Community preference)."""
     return pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def clip01(x):
     return min(max(x, 0.0), 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def cancel_offer(p, i, e):
     """An offer that came to nothing (refused, lost, person left): back home, employer told."""
     j = p.employer[i]
@@ -107,7 +110,7 @@ def cancel_offer(p, i, e):
     p.status[i] = home_status(p.flags[i])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def release_employer(p, i, e):
     j = p.employer[i]
     if j >= 0:
@@ -115,7 +118,7 @@ def release_employer(p, i, e):
     p.employer[i] = -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def go_home(p, i, e, w, t, reason, rec, legal_job):
     """Person ``i`` returns home for ``reason``: recorded, employer released, state reset."""
     c = p.community[i]
@@ -137,7 +140,7 @@ def go_home(p, i, e, w, t, reason, rec, legal_job):
     p.legal_months[i] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def leave_population(p, i, e):
     """Person ``i`` leaves the working-age population: employer and offers released, slot freed."""
     st = p.status[i]

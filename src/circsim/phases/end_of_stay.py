@@ -20,7 +20,7 @@ from ..state import (CH_IRREGULAR, F_EVER_IRREGULAR, F_GOOD_RECORD, IRREGULAR, N
 from .common import clip01, go_home, release_employer
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
     b = pol.behaviour
     c = p.community[i]

@@ -20,13 +20,13 @@ from .common import (age_years, clip01, is_at_home_free, job_start, market_chann
                      recruits_now, selectable)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def quota_left(pol, s, t, o, d, k, scale):
     quota = pol.corridor.quota_seasonal[t, o, d] if k == CH_SEASONAL else pol.corridor.quota_temporary[t, o, d]
     return quota / scale - s.quota_used[o, d, k]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     """Offer person ``i`` a job at employer ``j``; False when the corridor's quota is used up."""
     m = e.market[j]
@@ -84,13 +84,14 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     # 1. rehire of former workers; count the agencies' eligible pools on the way
     s.pool[:] = 0.0
     retire = pol.behaviour.retirement_age[t]
+    org = pol.origin
     for i in range(p.status.shape[0]):
         if not is_at_home_free(p.status[i]):
             continue
         o = w.comm_origin[p.community[i]]
         j = p.last_employer[i]
         if (j >= 0 and s.emp_open[j] > 0 and (p.flags[i] & F_GOOD_RECORD) and p.ban_end[i] <= t
-                and age_years(p, i, t) < retire):
+                and age_years(p.birth[i], t) < retire):
             m = e.market[j]
             d = w.market_dest[m]
             q = rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
@@ -99,7 +100,9 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                 if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
                     continue
         k = p.channel[i]
-        if (k == CH_SEASONAL or k == CH_TEMPORARY) and selectable(p, i, pol, o, k, t):
+        if (k == CH_SEASONAL or k == CH_TEMPORARY) and selectable(
+                p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], k, org.selection_age_min[t, o],
+                org.selection_age_max[t, o], org.selection_female_only[t, o]):
             s.pool[o, k] += 1.0
     # 2. selection probabilities: open vacancies shared among origins by recruitment share,
     #    capped by quota, each offer a match with the origin's matching efficiency
@@ -148,7 +151,9 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
         if k != CH_SEASONAL and k != CH_TEMPORARY:
             continue
         o = w.comm_origin[p.community[i]]
-        if s.pool[o, k] <= 0 or not selectable(p, i, pol, o, k, t):
+        if s.pool[o, k] <= 0 or not selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], k,
+                                               org.selection_age_min[t, o], org.selection_age_max[t, o],
+                                               org.selection_female_only[t, o]):
             continue
         u = rng.uniform(seed, rng.SELECT, t, p.pid[i])
         acc = 0.0

@@ -30,7 +30,7 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, p.pid[i]))
             h = rules.voluntary_return_hazard(
                 b.voluntary_hazard[t], b.voluntary_savings[t], p.savings[i] / target if target > 0 else 2.0,
-                b.voluntary_age[t], age_years(p, i, t), b.voluntary_bonus[t], org.return_bonus[t, o],
+                b.voluntary_age[t], age_years(p.birth[i], t), b.voluntary_bonus[t], org.return_bonus[t, o],
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
                 p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c])
             if rng.uniform(seed, rng.VOLUNTARY, t, p.pid[i]) < h:
