@@ -9,6 +9,7 @@ import numpy as np
 from scipy import stats
 
 import circsim
+from circsim.state import SEASONAL
 from conftest import SEEDS, headlines
 
 
@@ -91,3 +92,28 @@ def _doubled(s, name):
             if name in corridor:
                 out[f"corridors.{on}.{dn}.{name}"] = 2 * corridor[name]
     return out
+
+
+def test_seasonal_stays_capped_by_the_maximum_months_a_year(small):
+    """A 4-month Italian season with at most 2 months allowed: no seasonal stay lasts longer."""
+    capped = small.replace(**{"destinations.Italy.seasonal_max_months": 2})
+    ds = circsim.run(capped, 3)
+    assert float(ds.returns.sel(reason="end_of_season", destination="Italy").sum()) > 0
+    sim = circsim.Simulation(capped, 3)
+    longest = 0
+    for _ in range(capped.total_months):
+        sim.step()
+        p = sim.persons
+        seasonal = p.status == SEASONAL
+        italians = seasonal & (p.destination == capped.destinations.index("Italy"))
+        if italians.any():
+            longest = max(longest, int((sim.t - 1 - p.last_departure[italians]).max()) + 1)
+    assert longest == 2
+
+
+def test_multiannual_permit_holders_skip_the_consulate(medium):
+    """With multi-annual permits, rehired workers return without a new application."""
+    base = circsim.run(medium, 1)
+    multi = circsim.run(medium.replace(**{"corridors.*.*.seasonal_permit_years": 5}), 1)
+    per_departure = lambda ds: float(ds.applications.sum()) / float(ds.departures.sel(channel="seasonal").sum())
+    assert per_departure(multi) < 0.6 * per_departure(base)

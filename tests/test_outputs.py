@@ -93,3 +93,12 @@ def test_simulation_steps_like_run(small):
     a = sim.dataset()
     b = circsim.run(small, 2)
     assert np.array_equal(a.stock.values, b.stock.values)
+
+
+def test_parameter_doc_is_generated_from_the_declarations():
+    from pathlib import Path
+
+    from circsim.scenario.params import markdown_table
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "PARAMETERS.md"
+    assert doc.read_text().strip() == markdown_table().strip(), "run: circsim params --markdown > docs/PARAMETERS.md"

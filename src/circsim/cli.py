@@ -92,13 +92,17 @@ def _format(table) -> str:
 @app.command()
 def params(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
+    markdown: bool = typer.Option(False, "--markdown", help="The Markdown reference table (docs/PARAMETERS.md)"),
     scope: Optional[str] = typer.Option(None, help="Only this scope (behaviour, origin, community, destination, market, corridor)"),
 ):
     """List every parameter with its scope, default, bounds, unit and description."""
     from dataclasses import asdict
 
-    from .scenario.params import PARAMS, SCOPES
+    from .scenario.params import PARAMS, SCOPES, markdown_table
 
+    if markdown:
+        typer.echo(markdown_table())
+        return
     if scope is not None and scope not in SCOPES:
         _fail(f"--scope {scope}: must be one of {', '.join(SCOPES)}")
     chosen = [p for p in PARAMS if scope is None or p.scope == scope]

@@ -60,11 +60,11 @@ SEASONAL_DIRECTIVE = "Directive 2014/36/EU (seasonal workers): 5 to 9 months in 
 PARAMS: list[Param] = [
     # --- behaviour: migration consideration and channel choice -------------------------
     _p("consider_hazard", B, 0.01, 0.0, 0.5, "1/month",
-       "Monthly probability that an at-home person aged 25 with average propensity considers migrating"),
+       "Monthly probability that an at-home person aged 25 with the median propensity (1) considers migrating"),
     _p("consider_age_slope", B, -0.04, -0.5, 0.5, "1/year",
        "Change of the log consideration hazard per year of age above 25"),
     _p("propensity_sd", B, 0.8, 0.0, 3.0, "log-hazard",
-       "Standard deviation of the individual random effect on the consideration hazard", dynamic=False),
+       "Standard deviation of the log of the individual hazard multiplier (propensity)", dynamic=False),
     _p("beta_income", B, 1.0, 0.0, 10.0, "per 1000 EUR/year",
        "Utility weight of the expected net income gain of a channel over staying"),
     _p("beta_cost", B, 0.5, 0.0, 10.0, "per 1000 EUR",
@@ -213,3 +213,23 @@ RUN_KEYS = {
     "persons": "Number of person agents (100 to 50,000,000)",
     "population": "Real working-age population they stand for (scale = population / persons)",
 }
+
+
+def markdown_table() -> str:
+    """The parameter reference as Markdown (docs/PARAMETERS.md is this, generated)."""
+    lines = ["# Parameters", "",
+             "Generated from `src/circsim/scenario/params.py` by `circsim params --markdown`; do not edit by hand.",
+             "Every parameter can be set in a scenario file, with `--set`, and (unless marked structural)",
+             "changed at a date through the scenario's `[[timeline]]`.", ""]
+    tables = {"behaviour": "[behaviour]", "origin": "[origins.NAME]", "community": "[origins.NAME.communities.NAME]",
+              "destination": "[destinations.NAME]", "market": "[destinations.NAME.sectors.NAME]",
+              "corridor": "[corridors.ORIGIN.DESTINATION]"}
+    for scope in SCOPES:
+        lines += [f"## {scope} — `{tables[scope]}`", "",
+                  "| parameter | default | range | unit | description | source |", "|---|---|---|---|---|---|"]
+        for p in of_scope(scope):
+            default = f"{int(p.default)}" if p.integer else f"{p.default:g}"
+            note = "" if p.dynamic else " (structural: fixed for the run)"
+            lines.append(f"| `{p.name}` | {default} | {p.range_text} | {p.unit} | {p.description}{note} | {p.source} |")
+        lines.append("")
+    return "\n".join(lines)
