@@ -61,3 +61,17 @@ def test_at_home_persons_have_no_destination(small):
     assert (p.destination[abroad] >= 0).all()
     legal = np.isin(p.status, [SEASONAL, TEMPORARY])
     assert (p.employer[legal] >= 0).all()
+
+
+def test_market_demand_is_kept_however_small_the_world():
+    """Employers' shares of a market's demand add up to the market's demand, even with few agents."""
+    import circsim
+    from circsim.phases.common import market_demand_agents
+
+    tiny = circsim.load_scenario("baseline", persons=1000, years=1, burn_in_years=0)
+    sim = Simulation(tiny, 1)
+    sim.step()
+    w, e, s = sim.world, sim.employers, sim.scratch
+    for m in range(len(w.market_dest)):
+        total = s.emp_target[w.market_first[m]:w.market_first[m + 1]].sum()
+        assert total == round(market_demand_agents(sim.policy, 0, m, tiny.scale)) > 0

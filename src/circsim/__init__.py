@@ -9,10 +9,14 @@ Quick use::
 """
 
 from . import _cache  # noqa: F401  (first: Numba's cache directory)
-from .api import compare_seeds, run, run_seeds
+from .api import compare_seeds, experiment, run, run_seeds
 from .engine import Simulation
 from .outputs import __version__, headline, summarise, write_netcdf
 from .scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "Simulation", "Scenario", "ScenarioError",
+
+from .sensitivity import sensitivity  # noqa: E402  (function shadows its module on purpose)
+from .sweep import sweep  # noqa: E402
+
+__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "experiment", "sweep", "sensitivity", "Simulation", "Scenario", "ScenarioError",
            "headline", "summarise", "write_netcdf", "__version__"]

@@ -44,3 +44,20 @@ def compare_seeds(a: Scenario | str, b: Scenario | str, seeds: Iterable[int]) ->
     out.insert(0, "b", summarise(rows_b)["mean"])
     out.insert(0, "a", summarise(rows_a)["mean"])
     return out
+
+
+def experiment(scenario: Scenario | str = "baseline", seed: int = 0, **params) -> dict[str, float]:
+    """A run as a plain function: keyword parameters in, headline indicators (a dict) out.
+
+    ``params`` are run keys (``persons=5000``), parameter names set for every entity of their
+    scope (``readmission_cooperation=0.8``) or dotted keys (``**{"origins.Morocco.border_control":
+    0.4}``). Meant for tools that call a model as a function (EMA Workbench, SALib, optimisers)::
+
+        from ema_workbench import Model, RealParameter, ScalarOutcome
+        model = Model("circsim", function=circsim.experiment)
+        model.uncertainties = [RealParameter("readmission_cooperation", 0.0, 1.0)]
+        model.outcomes = [ScalarOutcome("irregular_stock_end")]
+    """
+    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    ds = Simulation(base.replace(**params) if params else base, seed).run()
+    return headline_of(ds)

@@ -114,6 +114,94 @@ def params(
         typer.echo(f"{'':12s}   {p.description}" + (f" (source: {p.source})" if p.source else ""))
 
 
+@app.command("sweep")
+def sweep_cmd(
+    sweep_file: str = typer.Argument(..., help="Sweep TOML file (or bundled sweep name)"),
+    out: Path = typer.Option(..., help="Zarr store the runs are streamed into"),
+    workers: Optional[int] = typer.Option(None, help="Local Dask worker processes (default: one per core; 0: in this process)"),
+    scheduler: Optional[str] = typer.Option(None, help="Address of a Dask scheduler (a cluster) instead of a local one"),
+    resume: bool = typer.Option(False, help="Complete an existing store, skipping finished runs"),
+    progress: bool = typer.Option(True, help="Show a progress bar over runs"),
+):
+    """Run a sweep: every design point x seed, on Dask, streamed into a Zarr store."""
+    from .scenario import ScenarioError
+    from .sweep import sweep
+    from .sweep_spec import load_sweep
+
+    try:
+        sw = load_sweep(sweep_file)
+        typer.echo(f"sweep {sw.spec.name}: {len(sw.design)} points x {len(sw.seeds)} seeds = {sw.n_runs} runs "
+                   f"({sw.spec.design} design over {', '.join(sw.names)})")
+        ds = sweep(sw, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    typer.echo(f"{ds.attrs['runs_this_call']} runs computed, {int(ds.done.sum())} of {sw.n_runs} recorded in {out}")
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="Scenario A (the reference)"),
+    b: str = typer.Argument(..., help="Scenario B (the policy change)"),
+    seeds: int = typer.Option(20, min=2, help="Seeds (runs of each scenario, paired by seed)"),
+    seed: int = typer.Option(0, help="First seed"),
+    persons: Optional[int] = typer.Option(None, help="Number of person agents for both"),
+    years: Optional[int] = typer.Option(None, help="Years to record for both"),
+    out: Optional[Path] = typer.Option(None, help="Write the table to this CSV file"),
+):
+    """Effect of B against A on each headline indicator: mean paired difference and 95 % interval."""
+    from . import load_scenario
+    from .api import compare_seeds
+    from .outputs import HEADLINE
+    from .scenario import ScenarioError
+
+    keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
+    try:
+        sa, sb = load_scenario(a, **keywords), load_scenario(b, **keywords)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    table = compare_seeds(sa, sb, range(seed, seed + seeds))
+    typer.echo(f"effect of {sb.name} against {sa.name}, {seeds} seeds, common random numbers\n")
+    typer.echo(f"{'indicator':34s} {'A':>12s} {'B':>12s} {'B - A':>12s} {'95 % interval':>28s}")
+    for name, row in table.iterrows():
+        typer.echo(f"{name:34s} {row['a']:12.4g} {row['b']:12.4g} {row['mean']:12.4g} "
+                   f"{'[' + format(row['low'], '.4g') + ', ' + format(row['high'], '.4g') + ']':>28s}")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        table.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+        table.to_csv(out)
+        typer.echo(f"\nwrote {out}")
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    sweep_file: str = typer.Argument(..., help="Sweep TOML file with design 'sobol' or 'morris'"),
+    out: Path = typer.Option(..., help="Zarr store of the sweep's runs"),
+    workers: Optional[int] = typer.Option(None, help="Local Dask worker processes (0: in this process)"),
+    scheduler: Optional[str] = typer.Option(None, help="Address of a Dask scheduler"),
+    resume: bool = typer.Option(False, help="Complete an existing store first"),
+    indices: Optional[Path] = typer.Option(None, help="Write the indices (NetCDF)"),
+    figure: Optional[Path] = typer.Option(None, help="Write a bar chart of the indices (PNG)"),
+    progress: bool = typer.Option(True),
+):
+    """Sobol indices (first order, total, with confidence intervals) or Morris screening of a sweep."""
+    from .outputs import write_netcdf
+    from .scenario import ScenarioError
+    from .sensitivity import plot_indices, sensitivity
+
+    try:
+        ds = sensitivity(sweep_file, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    typer.echo(ds.to_dataframe().round(3).to_string())
+    if indices is not None:
+        write_netcdf(ds, indices)
+        typer.echo(f"wrote {indices}")
+    if figure is not None:
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        plot_indices(ds, figure)
+        typer.echo(f"wrote {figure}")
+
+
 @app.command()
 def scenarios():
     """List the bundled scenarios with the question each answers."""

@@ -26,7 +26,7 @@ Scratch = namedtuple("Scratch", [
     "dest_wage",       # [D] mean wage in the destination (for informal work), EUR/month
     "irregular_gain",  # [C, D] yearly gain of irregular work in D over home income, EUR
     "removal",         # [O, D] yearly removal probability of an irregular person
-    "emp_target",      # [E] migrant workers the employer wants at the next job start
+    "emp_target",      # [E] migrant workers the employer wants in season (its share of market demand)
     "emp_open",        # [E] vacancies still open while recruiting
     "emp_arrivals",    # [E] workers who arrived this month
     "pool",            # [O, channel] eligible pool members counted while recruiting

@@ -90,6 +90,22 @@ def market_demand_agents(pol, t, m, scale):
     return pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
 
 
+@njit(cache=True)
+def allocate_to_employers(size, lo, hi, total, out):
+    """Split ``total`` agents over employers ``lo..hi-1`` by their size shares, keeping the total.
+
+    Cumulative rounding: employer j gets round(cumulated share x total) minus what the employers
+    before it got, so the market total is ``round(total)`` however small the world.
+    """
+    cum = 0.0
+    given = 0
+    for j in range(lo, hi):
+        cum += size[j] * total
+        now = int(np.floor(cum + 0.5))
+        out[j] = now - given
+        given = now
+
+
 @njit(cache=True, inline="always")
 def clip01(x):
     return min(max(x, 0.0), 1.0)

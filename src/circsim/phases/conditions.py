@@ -11,7 +11,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import CH_IRREGULAR, CH_SEASONAL, CH_TEMPORARY
-from .common import market_demand_agents, stay_months, work_starts_now, clip01
+from .common import allocate_to_employers, clip01, market_demand_agents, stay_months, work_starts_now
 
 
 @njit(cache=True)
@@ -91,10 +91,14 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
         s.cost[o, CH_IRREGULAR] = org.smuggling_cost[t, o]
         intercept = org.border_control[t, o]
         s.risk[o, CH_IRREGULAR] = intercept + (1.0 - intercept) * (removal / wsum if wsum > 0 else 0.0)
-    # employers: this month's demand, and (at a job start) their willingness to hire irregularly
+    # employers: their share of the market's migrant demand (s.emp_target, for the season when
+    # seasonal), this month's demand, and (at a job start) their willingness to hire irregularly
+    for m in range(M):
+        allocate_to_employers(e.size, w.market_first[m], w.market_first[m + 1],
+                              market_demand_agents(pol, t, m, scale), s.emp_target)
     for j in range(e.market.shape[0]):
         m = e.market[j]
-        target = int(np.floor(e.size[j] * market_demand_agents(pol, t, m, scale) + 0.5))
+        target = s.emp_target[j]
         if mkt.seasonal[t, m] > 0.5:
             start = int(mkt.season_start[t, m]) - 1
             in_season = (cal - start) % 12 < int(mkt.season_months[t, m])

@@ -16,8 +16,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import (APPLICANT, APPROVED, CH_SEASONAL, CH_TEMPORARY, F_GOOD_RECORD, F_REHIRE_OFFER)
-from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, market_demand_agents,
-                     recruits_now, selectable)
+from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, recruits_now, selectable)
 
 
 @njit(cache=True, inline="always")
@@ -68,12 +67,10 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     for m in range(M):
         s.market_open[m] = 0
         recruiting = recruits_now(pol, t, cal, m)
-        target = market_demand_agents(pol, t, m, scale)
         for j in range(w.market_first[m], w.market_first[m + 1]):
             s.emp_open[j] = 0
             if recruiting:
-                want = int(np.floor(e.size[j] * target + 0.5))
-                gap = want - e.workers[j] - e.offers[j]
+                gap = s.emp_target[j] - e.workers[j] - e.offers[j]
                 if gap > 0:
                     s.emp_open[j] = gap
                     s.market_open[m] += gap

@@ -1,0 +1,197 @@
+"""Sweep files: what to vary, over which design, with how many seeds — validated like scenarios.
+
+A sweep file (TOML)::
+
+    name = "permits_readmission"
+    scenario = "baseline"              # bundled name, or a path relative to the sweep file
+    design = "grid"                    # grid | lhs | sobol | morris
+    points = 32                        # lhs: points; sobol: base samples N; morris: trajectories
+    seeds = 3                          # replicates per point (seeds 0..2), or a list of seeds
+    series = ["stock.status"]          # time series to keep: a variable, summed to time or to
+                                       # time x the dimension named after the dot (optional)
+
+    [overrides]                        # fixed for every run
+    persons = 5000
+
+    [[vary]]
+    key = "corridors.*.*.seasonal_permit_years"
+    values = [1, 3, 5]                 # grid: these values
+    kind = "lever"                     # lever (a policy choice) or uncertainty
+    [[vary]]
+    key = "origins.*.readmission_cooperation"
+    range = [0.0, 1.0]                 # lhs / sobol / morris: bounds; grid: with `levels`
+    levels = 3
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario.errors import from_validation
+from .scenario.loader import _param_of_path, _targets, resolve
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+class Vary(BaseModel):
+    model_config = _STRICT
+    key: str
+    name: str | None = None
+    kind: Literal["lever", "uncertainty"] = "uncertainty"
+    values: list[float] | None = None
+    range: tuple[float, float] | None = None
+    levels: int = Field(default=3, ge=2, le=100)
+
+
+class SweepFile(BaseModel):
+    model_config = _STRICT
+    name: str = "sweep"
+    description: str = ""
+    scenario: str = "baseline"
+    design: Literal["grid", "lhs", "sobol", "morris"] = "grid"
+    points: int = Field(default=16, ge=1, le=1_000_000)
+    design_seed: int = 0
+    seeds: int | list[int] = 3
+    series: list[str] = Field(default_factory=list)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    vary: list[Vary] = Field(min_length=1)
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: the base scenario, the varied parameters, the design and the seeds."""
+
+    spec: SweepFile
+    base: Scenario
+    names: list[str]           # coordinate names of the varied parameters
+    integer: list[bool]
+    design: np.ndarray         # [points, parameters] values
+    seeds: list[int]
+    source: str = ""
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.design) * len(self.seeds)
+
+    def run_plan(self, r: int) -> tuple[int, int, dict[str, Any]]:
+        """(point, seed, overrides) of run ``r``; runs go point by point, seeds inside."""
+        point, k = divmod(r, len(self.seeds))
+        overrides = {}
+        for j, vary in enumerate(self.spec.vary):
+            value = self.design[point, j]
+            overrides[vary.key] = int(round(value)) if self.integer[j] else float(value)
+        return point, self.seeds[k], overrides
+
+    def scenario_of(self, r: int) -> Scenario:
+        return self.base.replace(**self.run_plan(r)[2])
+
+    def problem(self) -> dict:
+        """The SALib problem (names and bounds) of a sobol or morris sweep."""
+        return {"num_vars": len(self.names), "names": self.names,
+                "bounds": [list(v.range) for v in self.spec.vary]}
+
+    def fingerprint(self) -> str:
+        text = json.dumps({"spec": self.spec.model_dump(), "base": self.base.data}, sort_keys=True, default=str)
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _name(vary: Vary, all_keys: list[str]) -> str:
+    if vary.name:
+        return vary.name
+    last = vary.key.split(".")[-1]
+    if sum(k.split(".")[-1] == last for k in all_keys) == 1:
+        return last
+    return vary.key.replace(".", "_").replace("*", "all")
+
+
+def _design(spec: SweepFile, where: str) -> np.ndarray:
+    if spec.design == "grid":
+        axes = []
+        for v in spec.vary:
+            axes.append(v.values if v.values is not None else list(np.linspace(v.range[0], v.range[1], v.levels)))
+        return np.array(list(itertools.product(*axes)), dtype=float)
+    lo = np.array([v.range[0] for v in spec.vary])
+    hi = np.array([v.range[1] for v in spec.vary])
+    if spec.design == "lhs":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(spec.vary), seed=spec.design_seed).random(spec.points)
+        return qmc.scale(unit, lo, hi)
+    problem = {"num_vars": len(spec.vary), "names": [v.key for v in spec.vary], "bounds": list(zip(lo, hi))}
+    if spec.design == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, spec.points, calc_second_order=False, seed=spec.design_seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, spec.points, num_levels=4, seed=spec.design_seed)
+
+
+def load_sweep(path_or_spec: str | os.PathLike | dict) -> Sweep:
+    """Read and validate a sweep file (or a dict of the same tables).
+
+    Raises :class:`~circsim.ScenarioError` naming the file, the key and what is allowed.
+    """
+    if isinstance(path_or_spec, dict):
+        raw, where, folder = path_or_spec, "sweep", Path.cwd()
+    else:
+        path = Path(path_or_spec)
+        if not path.is_file():
+            bundled = Path(__file__).resolve().parent / "scenarios" / "sweeps" / f"{path_or_spec}.toml"
+            if not bundled.is_file():
+                raise ScenarioError(f"{path}: no such sweep file")
+            path = bundled
+        where, folder = str(path), path.parent
+        try:
+            raw = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    try:
+        spec = SweepFile.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation(exc, where) from None
+    base = load_scenario(resolve(spec.scenario, relative_to=folder), overrides=spec.overrides)
+    integer = []
+    for i, vary in enumerate(spec.vary):
+        paths = _targets(base.data, vary.key)
+        params = {_param_of_path(base.data, p) for p in paths}
+        if not paths or None in params or len(params) != 1:
+            raise ScenarioError(f"{where}: vary[{i}].key = {vary.key!r}: does not name one declared parameter "
+                                f"of the scenario (see `circsim params`)")
+        p = params.pop()
+        integer.append(p.integer)
+        if spec.design == "grid" and vary.values is None and vary.range is None:
+            raise ScenarioError(f"{where}: vary[{i}]: give `values` or `range` (with `levels`)")
+        if spec.design != "grid" and vary.range is None:
+            raise ScenarioError(f"{where}: vary[{i}]: design {spec.design!r} needs `range = [low, high]`")
+        for value in (vary.values or []) + list(vary.range or []):
+            if not p.lo <= value <= p.hi:
+                raise ScenarioError(f"{where}: vary[{i}] ({vary.key}) = {value:g}: must be from {p.range_text} {p.unit}")
+        if vary.range is not None and vary.range[0] >= vary.range[1]:
+            raise ScenarioError(f"{where}: vary[{i}].range: low must be below high")
+    keys = [v.key for v in spec.vary]
+    names = [_name(v, keys) for v in spec.vary]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"{where}: vary: two parameters share the name {names}; give each a `name`")
+    for i, entry in enumerate(spec.series):
+        from .records_spec import RECORDS
+
+        name, _, dim = entry.partition(".")
+        dims = RECORDS.get(name, (None,))[0]
+        if dims is None or (dim and dim not in dims and not (dim in ("destination", "sector") and dims == ("market",))):
+            raise ScenarioError(f"{where}: series[{i}] = {entry!r}: not an output variable (and dimension) of a run")
+    seeds = list(range(spec.seeds)) if isinstance(spec.seeds, int) else list(spec.seeds)
+    if not seeds:
+        raise ScenarioError(f"{where}: seeds: at least one seed is needed")
+    return Sweep(spec, base, names, integer, _design(spec, where), seeds, where)
