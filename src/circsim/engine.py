@@ -15,7 +15,7 @@ from .phases.abroad import life_abroad
 from .phases.applications import applications
 from .phases.conditions import conditions
 from .phases.consulates import consulates
-from .phases.demography import demography
+from .phases.demography import demography, place_entrants
 from .phases.departures import departures
 from .phases.end_of_stay import end_of_stay
 from .phases.enforcement import enforcement
@@ -57,8 +57,6 @@ def advance(t0, t1, start_index, seed, scale, p, e, w, pol, s, rec):
 @njit(cache=True)
 def finish_month(t, cal, seed, scale, p, e, w, pol, s, rec):
     """Finish month ``t`` after the arrays were grown: place the remaining entrants, record."""
-    from .phases.demography import place_entrants  # noqa: F811
-
     left = place_entrants(t, seed, p, w, pol, s, rec)
     records(t, cal, seed, scale, p, e, w, pol, s, rec)
     return left

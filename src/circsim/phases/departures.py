@@ -73,6 +73,7 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.network[i] = 1.0
             rec.departures[t, CH_IRREGULAR, o, d] += 1
     # job start: vacancies, irregular hiring by non-compliant employers, shortage
+    s.emp_open[:] = 0  # vacancies left from this month's recruitment are not job-start vacancies
     wanted = 0
     for m in range(M):
         if not work_starts_now(pol, t, cal, m):

@@ -33,7 +33,8 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     o = w.comm_origin[p.community[i]]
     k = market_channel(pol, t, m)
     start = job_start(pol, t, cal, m)
-    has_permit = p.permit_end[i] > start and p.last_employer[i] >= 0 and w.market_dest[e.market[p.last_employer[i]]] == d
+    has_permit = (k == CH_SEASONAL and p.permit_end[i] > start and p.last_employer[i] >= 0
+                  and w.market_dest[e.market[p.last_employer[i]]] == d)  # a multi-annual seasonal permit
     if not has_permit:
         if quota_left(pol, s, t, o, d, k, scale) < 1.0:
             return False

@@ -1,0 +1,122 @@
+"""The structure of the reference world: origin countries, markets, and building the agents.
+
+:class:`Origin` and :class:`Market` are plain objects (not agents): an origin country holds
+its recruitment agency's pool and this month's cost, risk and openness of each channel; a
+market (a destination sector) holds its employers and the vacancies open while recruiting.
+:func:`build` creates every agent of a scenario exactly as the engine's ``world.py`` does
+(same draws, same order), so the reference starts from the engine's initial state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import rng
+from ..state import CH_SEASONAL, CH_TEMPORARY, N_CHANNEL
+from ..world import community_agents
+from .agents import Community, Employer, Person
+
+
+class Origin:
+    """An origin country: channel costs, risks and openness this month; the agency's pool."""
+
+    def __init__(self, index: int, name: str, n_dest: int, n_market: int):
+        self.index = index
+        self.name = name
+        self.wage_index = 1.0                      # cumulated home wage growth since the first month
+        self.removal = [0.0] * n_dest              # yearly removal probability if irregular in d
+        self.cost = [0.0] * N_CHANNEL              # one-off cost of each channel, EUR
+        self.risk = [0.0] * N_CHANNEL              # perceived probability of failure of each channel
+        self.channel_open = [0.0] * N_CHANNEL      # 1 when the channel is open to the origin
+        self.quota_used = [[0.0] * N_CHANNEL for _ in range(n_dest)]  # offers this calendar year, agents
+        self.pool = [0.0] * N_CHANNEL              # eligible pool members counted while recruiting
+        self.intended = [[0.0] * 12 for _ in range(N_CHANNEL)]  # offers asked of the agency, last 12 months
+        self.prospect = [1.0] * N_CHANNEL          # chance a registration leads to an offer within a year
+        self.select_prob = [0.0] * n_market        # probability a pool member is selected for a market
+
+
+class Market:
+    """A destination sector: its employers and the calendar of its season."""
+
+    def __init__(self, model, index: int, destination: int, sector: int):
+        self.model = model
+        self.index = index
+        self.destination = destination
+        self.sector = sector
+        self.employers: list[Employer] = []
+        self.open = 0          # vacancies still open while recruiting
+        self.ptr = 0           # next employer (position in ``employers``) to look at for a recruit
+
+    def _p(self, name: str, t: int) -> float:
+        return getattr(self.model.policy.market, name)[t, self.index]
+
+    def seasonal(self, t: int) -> bool:
+        return self._p("seasonal", t) > 0.5
+
+    def channel(self, t: int) -> int:
+        """The legal channel of this market's jobs."""
+        return CH_SEASONAL if self.seasonal(t) else CH_TEMPORARY
+
+    def stay_months(self, t: int) -> int:
+        """Months of a seasonal stay: the season, capped by the destination's maximum per year."""
+        cap = self.model.policy.destination.seasonal_max_months[t, self.destination]
+        return int(min(self._p("season_months", t), cap))
+
+    def recruits_now(self, t: int, cal: int) -> bool:
+        """Recruitment month (every month for all-year work)."""
+        if self._p("seasonal", t) < 0.5:
+            return True
+        start = int(self._p("season_start", t)) - 1
+        return cal == (start - int(self._p("recruitment_lead", t))) % 12
+
+    def work_starts_now(self, t: int, cal: int) -> bool:
+        """Season start (every month for all-year work)."""
+        if self._p("seasonal", t) < 0.5:
+            return True
+        return cal == int(self._p("season_start", t)) - 1
+
+    def job_start(self, t: int, cal: int) -> int:
+        """Month a job offered now starts: the next season start, or now for all-year work."""
+        if self._p("seasonal", t) < 0.5:
+            return t
+        return t + (int(self._p("season_start", t)) - 1 - cal) % 12
+
+    def demand_agents(self, t: int) -> float:
+        """Demand for third-country workers in agents, after Community preference."""
+        return self._p("demand", t) / self.model.scale * (1.0 - self._p("community_preference", t))
+
+
+def build(model) -> None:
+    """Create the origins, communities, markets, employers and the initial persons of ``model``."""
+    s, seed, pol = model.scenario, model.seed, model.policy
+    D, M = len(s.destinations), len(s.markets)
+    model.origins = [Origin(o, name, D, M) for o, name in enumerate(s.origins)]
+    agents0 = community_agents(s)
+    model.communities = [Community(model, c, name, o, int(agents0[c])) for c, (o, name) in enumerate(s.communities)]
+    for community in model.communities:
+        community.irregular_gain = [0.0] * D
+    # markets and employers: sizes are lognormal shares of the market (computed as world.py does)
+    model.markets, model.employers = [], []
+    for m, (d, sector) in enumerate(s.markets):
+        market = Market(model, m, d, s.sectors.index(sector))
+        n = s.data["destinations"][s.destinations[d]]["sectors"][sector]["employers"]
+        ids = range(len(model.employers), len(model.employers) + n)
+        size = np.exp(0.7 * np.array([rng.normal(seed, rng.EMPLOYER_SIZE, 0, j) for j in ids]))
+        share = size / size.sum()
+        for k, j in enumerate(ids):
+            employer = Employer(model, j, market, float(share[k]),
+                                0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j),
+                                0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j))
+            market.employers.append(employer)
+            model.employers.append(employer)
+        model.markets.append(market)
+    # the initial population: ages uniform over working age, slot = id, community by community
+    entry, retire = int(pol.behaviour.entry_age[0]), int(pol.behaviour.retirement_age[0])
+    span = (retire - entry) * 12
+    model.slots = []
+    for community in model.communities:
+        for _ in range(int(agents0[community.index])):
+            i = len(model.slots)
+            age = entry * 12 + int(rng.uniform(seed, rng.INIT, 0, i) * span)
+            model.slots.append(Person(model, i, i, community, age, 0, rng.INIT))
+    model.next_pid = len(model.slots)
