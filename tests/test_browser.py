@@ -1,0 +1,91 @@
+"""The SolaraViz page in a real browser: served on localhost, stepped, screenshot, plots checked.
+
+Needs Debian's chromium (``.ci/run`` installs it), the ``playwright`` Python package (driver
+only: it uses /usr/bin/chromium, no browser download) and ``solara`` with ``solara-assets``
+(the page's JavaScript served locally, without a CDN). Skipped with the reason when absent.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (viz extra)")
+pytest.importorskip("solara_assets", reason="solara-assets is not installed (viz extra)")
+
+APP = '''from circsim.mesa_model import make_page
+
+page = make_page("baseline", persons=2000, years=3, burn_in_years=1)
+'''
+GREEN = np.array([44, 160, 44]) / 255  # matplotlib tab:green: seasonal workers and departures
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("viz")
+    (folder / "app.py").write_text(APP)
+    port = _free_port()
+    solara = Path(sys.executable).with_name("solara")
+    proc = subprocess.Popen([str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
+                             "--production", "--no-open"], cwd=folder, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=os.environ.copy())
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the solara server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _green_pixels(path) -> int:
+    import matplotlib.image
+
+    rgb = matplotlib.image.imread(path)[..., :3]
+    return int((np.abs(rgb - GREEN).max(axis=-1) < 0.08).sum())
+
+
+def test_page_shows_sliders_and_plots_that_grow_as_the_model_steps(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="networkidle", timeout=120_000)
+        page.get_by_text("Model Parameters").wait_for(timeout=120_000)
+        assert page.get_by_text("Readmission cooperation (all origins)").count() == 1
+        page.wait_for_timeout(2000)
+        page.screenshot(path=tmp_path / "before.png")
+        for _ in range(8):
+            page.get_by_role("button", name="Step").click()
+            page.wait_for_timeout(400)
+        page.get_by_text("Step: 8").wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)
+        page.screenshot(path=tmp_path / "after.png")
+        browser.close()
+    before, after = _green_pixels(tmp_path / "before.png"), _green_pixels(tmp_path / "after.png")
+    assert after > before + 200, (before, after)  # the seasonal lines were drawn
