@@ -1,7 +1,8 @@
 """Shared helpers: worlds of a given size, timed runs, summaries, subprocesses, JSON, tables.
 
-Units used throughout: seconds (wall clock, ``time.perf_counter``), person-months per second
-(persons alive x months simulated / seconds in ``Simulation.advance``), bytes.
+Units used throughout: seconds (wall clock, ``time.perf_counter``; CPU time of this process,
+``time.process_time``, where named ``cpu``), person-months per second (persons alive x months
+simulated / seconds in ``Simulation.advance``), bytes.
 """
 
 from __future__ import annotations
@@ -46,19 +47,22 @@ def warm_up(scenario: str = "baseline") -> float:
 def timed_run(s, seed: int = 1) -> dict:
     """Build a Simulation of scenario ``s`` and run it to the end; only ``advance`` is timed.
 
-    person-months = mean of persons alive at the start and at the end x months run.
+    person-months = mean of persons alive at the start and at the end x months run. Both wall
+    time (``seconds``) and this process's CPU time (``cpu_seconds``) are kept: ``cpu_share``
+    below 1 means another process shared the core (the wall figure is then pessimistic).
     """
     import circsim
 
     start = time.perf_counter()
     sim = circsim.Simulation(s, seed)
-    built = time.perf_counter()
     alive0 = sim.alive
+    built, cpu0 = time.perf_counter(), time.process_time()
     sim.advance(s.total_months)
-    seconds = time.perf_counter() - built
+    seconds, cpu = time.perf_counter() - built, time.process_time() - cpu0
     person_months = 0.5 * (alive0 + sim.alive) * s.total_months
-    return {"seconds": seconds, "build_seconds": built - start, "months": s.total_months,
-            "person_months": person_months, "pm_per_s": person_months / seconds, "sim": sim}
+    return {"seconds": seconds, "cpu_seconds": cpu, "cpu_share": cpu / seconds, "build_seconds": built - start,
+            "months": s.total_months, "person_months": person_months, "pm_per_s": person_months / seconds,
+            "pm_per_cpu_s": person_months / cpu, "sim": sim}
 
 
 def summary(values) -> dict:
@@ -71,6 +75,12 @@ def summary(values) -> dict:
 def peak_rss_bytes() -> int:
     """Peak resident memory of this process so far (``ru_maxrss``, KiB on Linux), in bytes."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process now (``/proc/self/statm``), in bytes."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def emit(result) -> None:
@@ -95,7 +105,8 @@ def in_subprocess(module: str, function: str, kwargs: dict, env: dict | None = N
 
 
 def machine_info() -> dict:
-    """CPU model, cores, RAM, affinity, versions and date: the context every figure needs."""
+    """CPU model, cores, RAM, affinity, versions, date, git commit and the hash of the kernel
+    sources (``circsim._cache.source_hash``): the context every figure needs."""
     import numba
     import numpy
 
@@ -106,9 +117,13 @@ def machine_info() -> dict:
     except (OSError, StopIteration):
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    git = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    from circsim._cache import source_hash
+
     return {"cpu": model, "cores": os.cpu_count(), "affinity": sorted(os.sched_getaffinity(0)),
             "ram_gib": round(ram / 2**30, 1), "python": platform.python_version(), "numpy": numpy.__version__,
-            "numba": numba.__version__, "date": datetime.datetime.now().isoformat(timespec="seconds")}
+            "numba": numba.__version__, "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "git": git.stdout.strip() or "unknown", "kernel_source_hash": source_hash()}
 
 
 def write_json(path: str | os.PathLike, data) -> None:
