@@ -38,6 +38,11 @@ HEADLINE = {
     "mean_wait_months": ("months", "Mean wait of decided applications"),
     "brain_drain_rate": ("share", "Skilled abroad / all skilled, at the end"),
     "businesses_started_total": ("businesses", "Businesses started by returnees over the run"),
+    "skilled_returns_per_year": ("persons/year", "Returns home of skilled (tertiary) persons per year"),
+    "long_term_residents_end": ("persons", "Long-term residents at the end (abroad or on a stay at home)"),
+    "circular_stays_per_year": ("stays/year", "Stays of long-term residents in the origin country per year"),
+    "regularisations_total": ("persons", "Irregular persons regularised over the run"),
+    "departures_per_year": ("persons/year", "Legal departures per year, all channels"),
 }
 
 
@@ -122,6 +127,11 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
         "mean_wait_months": _ratio(ds.wait_months_total.sum(), decided),
         "brain_drain_rate": _ratio(end.skilled_abroad.sum(), skilled) if n else float("nan"),
         "businesses_started_total": float(ds.businesses_started.sum()),
+        "skilled_returns_per_year": float(ds.returns_skilled.sum()) / years,
+        "long_term_residents_end": float(end.stock.sel(status=["long_term", "long_term_away"]).sum()) if n else float("nan"),
+        "circular_stays_per_year": float(ds.returns.sel(reason="circular_stay").sum()) / years,
+        "regularisations_total": float(ds.regularisations.sum()),
+        "departures_per_year": float(ds.departures.drop_sel(channel="irregular").sum()) / years,
     }
 
 

@@ -55,6 +55,16 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "skilled_abroad": (("origin",), "persons", "Persons with tertiary education abroad"),
     "human_capital_returned": (("origin",), "human-capital units/month", "Human capital gained abroad brought home by returnees"),
     "stay_duration": (("origin", "duration"), "persons/month", "Returns by months since departure (60: 60 or more)"),
+    "returns_skilled": (OD, "persons/month", "Returns home of skilled (tertiary) persons, all reasons"),
+    "skill_upgrades": (("origin",), "persons/month", "Returnees moved up a skill level by a skills-transfer programme"),
+    "trained": (("origin",), "persons/month", "Departing legal migrants trained before departure"),
+    "facilitated_readmissions": (OD, "persons/month", "Former legal residents re-admitted without quota or queue"),
+    "ltr_granted": (OD, "persons/month", "Long-term resident status granted"),
+    "ltr_status_lost": (OD, "persons/month", "Long-term resident status lost by an absence beyond the allowed months"),
+    "intra_eu_moves": (OD, "persons/month", "Researchers moving on to another destination (from this one)"),
+    "graduate_jobs": (OD, "persons/month", "Graduating students taking a skilled job"),
+    "regularisations": (OD, "persons/month", "Irregular persons regularised"),
+    "short_stays": (("origin",), "persons/month", "Short stays abroad with a multiple-entry visa"),
 }
 #: stocks (not flows): summed over time they mean nothing; the headline uses their last value
 STOCKS = {"stock", "queue_length", "pool_size", "ever_migrants", "circular_migrants", "legal_trips",
