@@ -7,7 +7,8 @@ from numba import njit
 
 from .. import rng
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED,
-                     F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HOME, IRREGULAR, LONG_TERM,
+                     F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR,
+                     LONG_TERM,
                      NEVER, RETURNEE, SEASONAL)
 
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
@@ -203,6 +204,8 @@ def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
     o = w.comm_origin[c]
     d = p.destination[i]
     rec.returns[t, reason, o, d] += 1
+    if p.status[i] == HIGHLY_SKILLED:
+        rec.returns_highly_skilled[t, o, d] += 1
     if p.skill[i] == 2:
         rec.returns_skilled[t, o, d] += 1
     elif (p.human_capital[i] >= 1.1

@@ -95,10 +95,10 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
             if prio == 0 and rng.uniform(seed, rng.FEE, t, p.pid[i]) >= cor.fee_exemption[t, o, d]:
                 p.savings[i] -= cor.visa_fee[t, o, d]
             if rng.uniform(seed, rng.REFUSAL, t, p.pid[i]) < cor.refusal_rate[t, o, d]:
-                rec.refusals[t, o, d] += 1
+                rec.refusals[t, k, o, d] += 1
                 cancel_offer(p, i, e)
                 continue
-            rec.approvals[t, o, d] += 1
+            rec.approvals[t, k, o, d] += 1
             p.status[i] = APPROVED
             start = p.stay_end[i]
             if k == CH_SEASONAL:
@@ -111,7 +111,7 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
         m = e.market[p.employer[i]]
         late = t >= p.stay_end[i] if yearly_intake(pol, t, m) else wait >= pol.destination.offer_validity_months[t, d]
         if late:
-            rec.lost_offers[t, o, d] += 1
+            rec.lost_offers[t, k, o, d] += 1
             cancel_offer(p, i, e)
         else:
             rec.queue_length[t, o, d] += 1

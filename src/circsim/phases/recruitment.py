@@ -71,7 +71,7 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     else:
         p.status[i] = APPLICANT
         p.app_month[i] = t
-        rec.applications[t, o, d] += 1
+        rec.applications[t, k, o, d] += 1
     e.offers[j] += 1
     s.emp_open[j] -= 1
     s.market_open[m] -= 1
