@@ -187,6 +187,12 @@ def test_longer_allowed_absence_raises_circular_stays_without_lowering_the_ltr_s
     assert all(total("ltr_status_lost")(ds) > 0 for ds in short)
 
 
+def test_temporary_permit_renewal_keeps_workers_longer():
+    stock = lambda ds: float(ds.stock.sel(status="temporary").isel(time=-1).sum())
+    higher(runs(renewal_probability=0.1), runs(renewal_probability=0.9), stock)
+    higher(runs(renewal_probability=0.1), runs(renewal_probability=0.9), lambda ds: float(ds.renewals.sum()))
+
+
 def test_free_labour_market_access_keeps_workers_longer():
     higher(runs(renewal_probability=0.3), runs(renewal_probability=0.3, free_access_years=1),
            lambda ds: float(ds.renewals.sum()))

@@ -145,7 +145,8 @@ def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers
     return e
 
 
-def scratch(s: Scenario, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:
+def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:
+    """Working arrays; the ethical-recruitment allowance starts at the cap share of the skilled at home."""
     O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
     K = N_CHANNEL
     f = np.zeros
@@ -158,5 +159,5 @@ def scratch(s: Scenario, world: World, n_employers: int, next_pid: int, p: Perso
         emp_arrivals=f(n_employers, dtype=np.int64), pool=f((O, K, D)), intended=f((O, K, D, 12)),
         prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
         market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O), skilled_home=skilled,
-        skilled_cap=skilled.copy(), next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),
+        skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),
     )

@@ -73,7 +73,7 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
         if income > 0:
             p.human_capital[i] += b.hc_growth[t]
         p.months_abroad[i] += 1
-        if st == RESEARCHER and D > 1 and rng.uniform(seed, rng.MOBILITY, t, p.pid[i]) < b.researcher_mobility[t]:
+        if p.status[i] == RESEARCHER and D > 1 and rng.uniform(seed, rng.MOBILITY, t, p.pid[i]) < b.researcher_mobility[t]:
             other = int(rng.uniform(seed, rng.MOBILITY + rng.SUBSTREAM, t, p.pid[i]) * (D - 1))
             rec.intra_eu_moves[t, o, d] += 1
             release_employer(p, i, e)

@@ -88,6 +88,7 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                     rec.ltr_status_lost[t, o, d] += 1
                     p.status[i] = RETURNEE
                     p.destination[i] = -1
+                    p.channel[i] = -1
                     p.stay_end[i] = NEVER
                     p.flags[i] &= ~np.uint16(F_OVERRUN)
             elif p.stay_end[i] <= t:
