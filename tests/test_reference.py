@@ -17,10 +17,12 @@ import xarray as xr
 import circsim
 from circsim import rng
 from circsim.reference import Employer, Person, ReferenceModel
-from circsim.state import EXITED, PERSON_FIELDS
+from circsim.state import CHANNEL_NAMES, EXITED, PERSON_FIELDS, REASON_NAMES, STATUS_NAMES
 
 #: Small worlds with plenty of movement: 2,000 agents for 100,000 people (scale 50).
 SMALL = dict(persons=2000, years=6, burn_in_years=1, population=100_000.0)
+#: Scale 25: the small skilled, student, research and training markets have a few agents each.
+SKILLED = dict(population=50_000.0, asc_student=6.0, study_months=12, researcher_mobility=0.05)
 
 TIMELINE = """
 extends = "baseline"
@@ -38,11 +40,52 @@ at = "2011-07"
 "corridors.*.Italy.quota_seasonal" = 0.0
 """
 
-#: name -> (scenario, overrides, records that must be non-zero so the variant tests what it claims)
+#: all_instruments with a shorter road to free labour-market access (its own timeline says 4 years)
+ALL_INSTRUMENTS = """
+extends = "all_instruments"
+name = "all_instruments_small"
+[[timeline]]
+at = "2010-03"
+"corridors.*.*.free_access_years" = 1
+"""
+
+#: brain_drain_measures with the ethical-recruitment cap lifted again from February 2010 (its
+#: allowance is set each January, so only 2010 stays capped)
+NO_CAP = """
+extends = "brain_drain_measures"
+name = "brain_drain_measures_no_cap"
+[[timeline]]
+at = "2010-02"
+"origins.*.ethical_recruitment_cap" = 1.0
+"""
+
+#: name -> (scenario, overrides, what must fire so the variant tests what it claims): a record
+#: name, or "record:label" for one channel (departures, applications, approvals) or reason (returns)
 VARIANTS = {
-    "baseline": ("baseline", {}, ["renewals", "filled_rehire", "filled_irregular", "businesses_started",
-                                  "seasonal_came_back", "overstays"]),
-    "seasonal_multiannual": ("seasonal_multiannual", {}, ["filled_rehire", "seasonal_repeat"]),
+    "baseline": ("baseline", SKILLED,
+                 ["renewals", "filled_rehire", "filled_irregular", "businesses_started", "overstays", "ltr_granted",
+                  "departures:seasonal", "departures:temporary", "departures:highly_skilled", "departures:student",
+                  "departures:researcher", "departures:trainee", "graduate_jobs", "intra_eu_moves",
+                  "returns_highly_skilled", "returns_skilled"]),
+    "seasonal_multiannual": ("seasonal_multiannual", {}, ["filled_rehire", "seasonal_repeat", "seasonal_came_back"]),
+    "settled_circularity": ("settled_circularity", dict(ltr_years=1, renewal_probability=0.95),
+                            ["ltr_granted", "returns:circular_stay", "departures:long_term", "ltr_status_lost",
+                             "stock:long_term_away"]),
+    "readmission": ("readmission", dict(detection_rate=0.05, asc_irregular=0.0, return_capacity=500.0),
+                    ["returns_enforced", "detections", "departures:irregular", "filled_irregular"]),
+    "mobility_partnership": ("mobility_partnership", {**SKILLED, "consular_capacity": 150.0},
+                             ["trained", "short_stays", "filled_rehire", "queue_length", "interceptions",
+                              "approvals:student", "approvals:trainee", "approvals:seasonal"]),
+    "brain_drain_measures": ("brain_drain_measures", {**SKILLED, "ltr_years": 3},
+                             ["skill_upgrades", "facilitated_readmissions", "returns_skilled", "returns_highly_skilled"]),
+    "visa_facilitation": ("visa_facilitation", {**SKILLED, "consular_capacity": 40.0},
+                          ["short_stays", "queue_length", "lost_offers", "approvals:student", "refusals"]),
+    "all_instruments": ("ALL_INSTRUMENTS", {**SKILLED, "ltr_years": 2, "asc_irregular": 0.0,
+                                            "regularisation_employment": 0, "regularisation_min_months": 6,
+                                            "renewal_probability": 0.0},  # renewals only by free access
+                        ["regularisations", "interceptions", "trained", "short_stays", "skill_upgrades",
+                         "facilitated_readmissions", "renewals", "ltr_granted", "returns:circular_stay",
+                         "intra_eu_moves", "graduate_jobs"]),
     "enforcement_and_return": ("baseline", dict(readmission_cooperation=0.9, detection_rate=0.05, asc_irregular=1.0,
                                                 border_control=0.4, return_capacity=50.0, reintegration_support=0.8,
                                                 return_bonus=2000.0),
@@ -55,15 +98,28 @@ VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def timeline_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("scenarios") / "partnership_2010.toml"
-    path.write_text(TIMELINE)
-    return path
+def scenario_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scenarios")
+    files = {}
+    for key, text in (("TIMELINE", TIMELINE), ("ALL_INSTRUMENTS", ALL_INSTRUMENTS), ("NO_CAP", NO_CAP)):
+        files[key] = folder / f"reference_{key.lower()}.toml"
+        files[key].write_text(text)
+    return files
 
 
-def variant(name: str, timeline_path) -> circsim.Scenario:
+def variant(name: str, scenario_files) -> circsim.Scenario:
     scenario, overrides, _ = VARIANTS[name]
-    return circsim.load_scenario(timeline_path if scenario == "TIMELINE" else scenario, **{**SMALL, **overrides})
+    return circsim.load_scenario(scenario_files.get(scenario, scenario), **{**SMALL, **overrides})
+
+
+def fired(records, what: str) -> float:
+    """How often ``what`` (a record name, or "record:channel/reason/status label") happened in a run."""
+    name, _, label = what.partition(":")
+    values = getattr(records, name)
+    if label:
+        names = {"returns": REASON_NAMES, "stock": STATUS_NAMES}.get(name, CHANNEL_NAMES)
+        values = values[:, names.index(label)]
+    return float(values.sum())
 
 
 def first_difference(a, b) -> tuple[int, str] | None:
@@ -100,8 +156,9 @@ def assert_same_state(sim: circsim.Simulation, ref: ReferenceModel) -> None:
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
-def test_engine_and_reference_give_identical_records(name, timeline_path):
-    scenario = variant(name, timeline_path)
+def test_engine_and_reference_give_identical_records(name, scenario_files):
+    scenario = variant(name, scenario_files)
+    counts = dict.fromkeys(VARIANTS[name][2], 0.0)
     for seed in (1, 2):
         sim = circsim.Simulation(scenario, seed)
         sim.run()
@@ -109,8 +166,20 @@ def test_engine_and_reference_give_identical_records(name, timeline_path):
         ref.run()
         assert first_difference(sim, ref) is None, f"{name}, seed {seed}: first difference (month, record) {first_difference(sim, ref)}"
         assert_same_state(sim, ref)
-    for record in VARIANTS[name][2]:
-        assert getattr(sim.records, record).sum() > 0, f"{name} does not exercise {record}"
+        for what in counts:
+            counts[what] += fired(sim.records, what)
+    assert all(counts.values()), f"{name} does not exercise {[what for what, n in counts.items() if n == 0]}"
+
+
+def test_ethical_recruitment_cap_binds(scenario_files):
+    """brain_drain_measures caps skilled recruitment: fewer skilled offers than with the cap lifted after 2010."""
+    _, overrides, _ = VARIANTS["brain_drain_measures"]
+    capped = circsim.Simulation(variant("brain_drain_measures", scenario_files), 1)
+    free = circsim.Simulation(circsim.load_scenario(scenario_files["NO_CAP"], **{**SMALL, **overrides}), 1)
+    capped.run()
+    free.run()
+    skilled = [CHANNEL_NAMES.index("highly_skilled"), CHANNEL_NAMES.index("researcher")]
+    assert capped.records.applications[:, skilled].sum() < free.records.applications[:, skilled].sum()
 
 
 def test_datasets_are_identical(small_world):
@@ -120,8 +189,8 @@ def test_datasets_are_identical(small_world):
     xr.testing.assert_identical(a, b)
 
 
-def test_quota_zero_closes_its_corridor(timeline_path):
-    sim = circsim.Simulation(variant("queues_and_quota", timeline_path), 1)
+def test_quota_zero_closes_its_corridor(scenario_files):
+    sim = circsim.Simulation(variant("queues_and_quota", scenario_files), 1)
     sim.run()
     s = sim.scenario
     o, d = s.origins.index("Senegal"), s.destinations.index("Spain")
@@ -200,7 +269,40 @@ RANDOM_LEVERS = {
     "consider_hazard": lambda r: r.uniform(0.005, 0.05), "community_preference": lambda r: r.uniform(0, 0.9),
     "quota_seasonal": lambda r: r.choice([0.0, 500.0, 5000.0, 1e7]), "home_spending": lambda r: r.uniform(0, 0.2),
     "quota_temporary": lambda r: r.choice([0.0, 300.0, 1e7]), "business_hazard": lambda r: r.uniform(0, 0.1),
+    # the policy menu: skilled, student, research and training channels; long-term residence
+    "asc_highly_skilled": lambda r: r.uniform(-2, 3), "asc_student": lambda r: r.uniform(0, 8),
+    "asc_researcher": lambda r: r.uniform(-2, 3), "asc_trainee": lambda r: r.uniform(-2, 3),
+    "student_age_max": lambda r: r.randint(20, 40), "trainee_age_max": lambda r: r.randint(20, 45),
+    "quota_highly_skilled": lambda r: r.choice([0.0, 50.0, 1e7]), "quota_student": lambda r: r.choice([0.0, 200.0, 1e7]),
+    "quota_researcher": lambda r: r.choice([0.0, 20.0, 1e7]), "quota_trainee": lambda r: r.choice([0.0, 50.0, 1e7]),
+    "hs_permit_months": lambda r: r.randint(6, 36), "study_months": lambda r: r.randint(6, 36),
+    "research_months": lambda r: r.randint(6, 36), "training_months": lambda r: r.randint(3, 24),
+    "graduate_job_rate": lambda r: r.uniform(0, 1), "graduate_search_rate": lambda r: r.uniform(0, 1),
+    "graduate_search_months": lambda r: r.randint(1, 18), "researcher_mobility": lambda r: r.uniform(0, 0.3),
+    "ltr_years": lambda r: r.randint(1, 5), "allowed_absence_months": lambda r: r.randint(1, 36),
+    "ltr_circular_hazard": lambda r: r.uniform(0, 0.2), "circular_stay_months": lambda r: r.uniform(1, 30),
+    "absence_overrun": lambda r: r.uniform(0, 1), "free_access_years": lambda r: r.randint(0, 3),
+    # irregular route, information, training, brain drain, visas
+    "risk_underestimation": lambda r: r.uniform(0, 1), "document_fraud_share": lambda r: r.uniform(0, 1),
+    "smuggling_cost_effect": lambda r: r.uniform(0, 3), "smuggling_success_effect": lambda r: r.uniform(0, 1),
+    "information_campaign": lambda r: r.uniform(0, 1), "legal_awareness": lambda r: r.uniform(0, 1),
+    "travel_document_security": lambda r: r.uniform(0, 1), "anti_smuggling": lambda r: r.uniform(0, 1),
+    "predeparture_training": lambda r: r.uniform(0, 1), "training_hc_gain": lambda r: r.uniform(0, 0.3),
+    "training_rehire_gain": lambda r: r.uniform(0, 1), "labour_market_information": lambda r: r.uniform(0, 1),
+    "lmi_match_gain": lambda r: r.uniform(0, 1), "ethical_recruitment_cap": lambda r: r.choice([0.0, 0.005, 0.05, 1.0]),
+    "skilled_return_bonus": lambda r: r.uniform(0, 10000), "skills_transfer": lambda r: r.uniform(0, 1),
+    "facilitated_readmission": lambda r: r.randint(0, 1), "voluntary_readmission": lambda r: r.uniform(0, 3),
+    "regularisation": lambda r: r.randint(0, 1), "regularisation_min_months": lambda r: r.randint(0, 24),
+    "regularisation_employment": lambda r: r.randint(0, 1), "consular_hours": lambda r: r.uniform(0, 3),
+    "common_visa_centre": lambda r: r.randint(0, 1), "cvac_capacity_gain": lambda r: r.uniform(0, 2),
+    "fee_exemption": lambda r: r.uniform(0, 1), "facilitation_agreement": lambda r: r.randint(0, 1),
+    "multiple_entry_visa_years": lambda r: r.randint(0, 5), "short_stay_hazard": lambda r: r.uniform(0, 0.3),
+    "short_stay_rehire_gain": lambda r: r.uniform(0, 1),
 }
+
+#: the scenarios a random case starts from (their timelines start within every random run)
+RANDOM_SCENARIOS = ["baseline", "seasonal_multiannual", "readmission", "settled_circularity", "brain_drain_measures",
+                    "visa_facilitation"]
 
 
 @pytest.mark.slow
@@ -209,12 +311,15 @@ def test_random_scenarios_identical(case):
     r = random.Random(case)
     overrides = dict(persons=r.choice([1000, 3000, 8000]), years=r.choice([3, 5]), burn_in_years=r.choice([0, 1, 2]),
                      population=r.choice([30_000.0, 100_000.0, 300_000.0]), start=r.choice(["2008-01", "2009-05", "2010-11"]))
-    for lever in r.sample(sorted(RANDOM_LEVERS), r.randint(4, 14)):
+    for lever in r.sample(sorted(RANDOM_LEVERS), r.randint(6, 30)):
         overrides[lever] = RANDOM_LEVERS[lever](r)
-    scenario = circsim.load_scenario(r.choice(["baseline", "seasonal_multiannual"]), **overrides)
+    name = r.choice(RANDOM_SCENARIOS)
+    if name != "baseline" and name != "seasonal_multiannual":
+        overrides.update(start="2008-01", years=5, burn_in_years=max(overrides["burn_in_years"], 1))
+    scenario = circsim.load_scenario(name, **overrides)
     seed = r.randint(0, 10**6)
     sim, ref = circsim.Simulation(scenario, seed), ReferenceModel(scenario, seed)
     sim.run()
     ref.run()
-    assert first_difference(sim, ref) is None, overrides
+    assert first_difference(sim, ref) is None, (name, overrides)
     assert_same_state(sim, ref)

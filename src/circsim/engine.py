@@ -79,7 +79,7 @@ class Simulation:
         self.persons, n = initial_persons(s, self.policy, self.seed)
         self.initial_persons = n
         self.employers = initial_employers(s, self.policy, self.world, self.seed)
-        self.scratch = scratch(s, self.world, len(self.employers.market), n)
+        self.scratch = scratch(s, self.policy, self.world, len(self.employers.market), n, self.persons)
         sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
         self.records = allocate(s.total_months, sizes)
         self.t = 0

@@ -209,6 +209,8 @@ PAGE_LEVERS = {
     "seasonal_permit_years": ("SliderInt", 1, 5, 1, "Seasonal permit validity, years (all corridors)"),
     "readmission_cooperation": ("SliderFloat", 0.0, 1.0, 0.05, "Readmission cooperation (all origins)"),
     "matching_efficiency": ("SliderFloat", 0.0, 1.0, 0.05, "Job-matching efficiency (all origins)"),
+    "allowed_absence_months": ("SliderInt", 1, 48, 1, "Allowed absence of long-term residents, months (all destinations)"),
+    "information_campaign": ("SliderFloat", 0.0, 1.0, 0.05, "Information campaigns (all origins)"),
 }
 
 
@@ -216,8 +218,9 @@ def make_page(scenario: Scenario | str = "baseline", *, rng: int = 1, **kwargs):
     """A Mesa ``SolaraViz`` page for notebooks: levers as sliders, stocks and flows as plots.
 
     ``scenario``, ``rng`` and ``kwargs`` (fixed overrides, e.g. ``persons=5000``) set the
-    model; the sliders start at the scenario's values (first origin, first corridor) and, when
-    moved, set the lever for every origin or corridor (press Reset to rebuild the model).
+    model; the sliders start at the scenario's values (first origin, destination, corridor) and,
+    when moved, set the lever for every origin, destination or corridor (press Reset to rebuild
+    the model).
     Returns the ``SolaraViz`` element: display it as a notebook cell's last expression. Needs
     the ``solara`` package.
     """
@@ -225,8 +228,9 @@ def make_page(scenario: Scenario | str = "baseline", *, rng: int = 1, **kwargs):
 
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, **kwargs)
     first_origin = base.data["origins"][base.origins[0]]
+    first_destination = base.data["destinations"][base.destinations[0]]
     first_corridor = base.data["corridors"][base.origins[0]][base.destinations[0]]
-    start = {name: {**first_origin, **first_corridor}[name] for name in PAGE_LEVERS}
+    start = {name: {**first_origin, **first_destination, **first_corridor}[name] for name in PAGE_LEVERS}
     params = {"scenario": base, "rng": rng}
     for name, (kind, lo, hi, step, label) in PAGE_LEVERS.items():
         params[name] = {"type": kind, "value": start[name], "min": lo, "max": hi, "step": step, "label": label}

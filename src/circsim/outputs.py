@@ -38,6 +38,12 @@ HEADLINE = {
     "mean_wait_months": ("months", "Mean wait of decided applications"),
     "brain_drain_rate": ("share", "Skilled abroad / all skilled, at the end"),
     "businesses_started_total": ("businesses", "Businesses started by returnees over the run"),
+    "skilled_returns_per_year": ("persons/year", "Returns home of skilled (tertiary) persons per year"),
+    "highly_skilled_returns_per_year": ("persons/year", "Returns home of highly skilled workers per year"),
+    "long_term_residents_end": ("persons", "Long-term residents at the end (abroad or on a stay at home)"),
+    "circular_stays_per_year": ("stays/year", "Stays of long-term residents in the origin country per year"),
+    "regularisations_total": ("persons", "Irregular persons regularised over the run"),
+    "departures_per_year": ("persons/year", "Legal departures per year, all channels"),
 }
 
 
@@ -69,7 +75,7 @@ def to_dataset(sim) -> xr.Dataset:
         data_vars[name] = (("time", *dims), values, {"units": unit, "description": description})
     ds = xr.Dataset(data_vars, coords={"time": time, **coords})
     ds.coords["community_origin"] = ("community", [s.origins[o] for o, _ in s.communities])
-    decided = ds.approvals + ds.refusals
+    decided = (ds.approvals + ds.refusals).sum("channel")
     ds["mean_wait_months"] = (ds.wait_months_total / decided.where(decided > 0)).assign_attrs(
         units="months", description="Mean wait of the applications decided this month")
     ds["brain_drain_rate"] = (ds.skilled_abroad / (ds.skilled_abroad + ds.skilled_home).where(lambda x: x > 0)).assign_attrs(
@@ -122,6 +128,12 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
         "mean_wait_months": _ratio(ds.wait_months_total.sum(), decided),
         "brain_drain_rate": _ratio(end.skilled_abroad.sum(), skilled) if n else float("nan"),
         "businesses_started_total": float(ds.businesses_started.sum()),
+        "skilled_returns_per_year": float(ds.returns_skilled.sum()) / years,
+        "highly_skilled_returns_per_year": float(ds.returns_highly_skilled.sum()) / years,
+        "long_term_residents_end": float(end.stock.sel(status=["long_term", "long_term_away"]).sum()) if n else float("nan"),
+        "circular_stays_per_year": float(ds.returns.sel(reason="circular_stay").sum()) / years,
+        "regularisations_total": float(ds.regularisations.sum()),
+        "departures_per_year": float(ds.departures.drop_sel(channel="irregular").sum()) / years,
     }
 
 

@@ -41,6 +41,16 @@ DOMESTIC = 20         # stochastic rounding of Community-preference hires
 TARGET = 21           # the person's savings target (a fixed individual effect)
 CONSULAR = 22         # stochastic rounding of a consulate's monthly capacity
 RETURN_CAPACITY = 23  # stochastic rounding of a destination's monthly return capacity
+SKILLS = 24           # skills-transfer upgrade of a returnee
+AWARE = 25            # a person considering migration knows of the legal channels
+DOCUMENTS = 26        # a fraudulent-document attempt is detected
+SMUGGLING = 27        # a smuggled attempt is stopped by anti-smuggling action
+TRAINING = 28         # a departing legal migrant is trained before departure
+FEE = 29              # an applicant is exempted from the visa fee
+GRADUATE = 30         # a graduating student finds a skilled job / stays to search
+MOBILITY = 31         # a researcher moves to another destination (and which)
+CIRCULAR = 32         # a long-term resident plans a stay in the origin country (with sub-streams)
+SHORT_STAY = 33       # a multiple-entry visa holder makes a short stay
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

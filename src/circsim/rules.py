@@ -70,11 +70,15 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 
 @njit(cache=True)
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_years, b_bonus, bonus_eur,
-                            b_reint, reintegration, b_network, network, b_home, home_income_eur_year):
-    """Monthly probability of a voluntary return from abroad."""
+                            b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
+                            b_way_back=0.0, way_back=0.0):
+    """Monthly probability of a voluntary return from abroad.
+
+    ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission.
+    """
     x = (b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0) + b_age * max(age_years - 40.0, 0.0)
          + b_bonus * bonus_eur / 1000.0 + b_reint * reintegration - b_network * network
-         + b_home * home_income_eur_year / 1000.0)
+         + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back)
     return min(base * np.exp(x), 1.0)
 
 
@@ -86,9 +90,21 @@ def business_hazard(base, b_savings, savings, capital, b_support, support):
 
 
 @njit(cache=True)
-def rehire_probability(propensity, priority):
-    """Probability an employer re-offers a former worker: priority closes part of the gap to 1."""
-    return propensity + priority * (1.0 - propensity)
+def rehire_probability(propensity, priority, trained_gain=0.0, tie_gain=0.0):
+    """Probability an employer re-offers a former worker.
+
+    The scheme's rehire priority, pre-departure training and a tie kept by short stays each
+    close their share of the gap between the employer's propensity and certainty.
+    """
+    return 1.0 - (1.0 - propensity) * (1.0 - priority) * (1.0 - trained_gain) * (1.0 - tie_gain)
+
+
+@njit(cache=True)
+def geometric_months(mean, u):
+    """A whole number of months >= 1 with the given mean (geometric), from a uniform draw."""
+    if mean <= 1.0:
+        return 1
+    return 1 + int(np.floor(np.log(1.0 - u) / np.log(1.0 - 1.0 / mean)))
 
 
 @njit(cache=True)

@@ -38,7 +38,17 @@ NO_CHANNEL = -1
 CH_SEASONAL = 0
 CH_TEMPORARY = 1
 CH_IRREGULAR = 2
-CHANNEL_NAMES = ["seasonal", "temporary", "irregular"]
+CH_HIGHLY_SKILLED = 3
+CH_STUDENT = 4
+CH_RESEARCHER = 5
+CH_TRAINEE = 6
+CH_LONG_TERM = 7      # a long-term resident coming back from a circular stay in the origin country
+CHANNEL_NAMES = ["seasonal", "temporary", "irregular", "highly_skilled", "student", "researcher", "trainee",
+                 "long_term"]
+#: channels a person can register for with an origin agency (a market kind recruits each)
+LEGAL_CHANNELS = (CH_SEASONAL, CH_TEMPORARY, CH_HIGHLY_SKILLED, CH_STUDENT, CH_RESEARCHER, CH_TRAINEE)
+#: status of a person abroad in each legal channel (index: channel)
+CHANNEL_STATUS = (4, 5, 12, 6, 7, 8, 9, 10)
 N_CHANNEL = len(CHANNEL_NAMES)
 
 # --- reasons for a return home ---------------------------------------------------------
@@ -63,6 +73,10 @@ F_PREV_SEASONAL = 16  # the last departure was a seasonal one
 F_BANNED_ONCE = 32    # ever removed with a re-entry ban
 F_EVER_SEASONAL = 64  # has made at least one seasonal stay
 F_REHIRE_OFFER = 128  # the current offer is a rehire by a former employer
+F_FORMER_RESIDENT = 256  # has resided legally (12+ months, or a highly skilled / research stay)
+F_TRAINED = 512       # took part in pre-departure training
+F_TIE_RENEWED = 1024  # made a short stay with a multiple-entry visa since the last legal stay
+F_OVERRUN = 2048      # long-term resident away longer than the allowed absence (status will be lost)
 
 NEVER = -32768        # "no month" in int16 month fields
 
@@ -91,8 +105,10 @@ PERSON_FIELDS = {
     "last_move": np.int16,      # month of the last departure or return
     "last_departure": np.int16, # month of the last departure
     "months_abroad": np.int16,  # months abroad in total
-    "legal_months": np.int16,   # continuous legal residence months (long-term residence clock)
+    "legal_months": np.int16,   # continuous legal residence in half-months (study counts half)
     "ban_end": np.int16,        # month a re-entry ban ends (NEVER: none)
+    "visa_end": np.int16,       # month a multiple-entry short-stay visa ends (NEVER: none)
+    "short_stay": np.int16,     # month of the last short stay with that visa (NEVER: none)
 }
 Persons = namedtuple("Persons", list(PERSON_FIELDS))
 
@@ -117,7 +133,8 @@ def empty_persons(n: int) -> Persons:
         arrays[name][:] = -1
     for name in ("employer", "last_employer"):
         arrays[name][:] = -1
-    for name in ("permit_end", "stay_end", "app_month", "last_move", "last_departure", "ban_end"):
+    for name in ("permit_end", "stay_end", "app_month", "last_move", "last_departure", "ban_end", "visa_end",
+                 "short_stay"):
         arrays[name][:] = NEVER
     return Persons(**arrays)
 

@@ -9,7 +9,7 @@ from numba import njit
 
 from . import rng
 from .scenario.loader import Scenario
-from .state import (EMPLOYER_FIELDS, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
+from .state import (EMPLOYER_FIELDS, EXITED, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
 
 #: Fixed structure: which origin a community belongs to, which destination and sector a
 #: market (destination sector) is, which employers belong to a market.
@@ -19,23 +19,25 @@ World = namedtuple("World", ["comm_origin", "market_dest", "market_sector", "mar
 Scratch = namedtuple("Scratch", [
     "quota_used",      # [O, D, channel] offers made this calendar year, agents
     "home_income",     # [C] expected monthly income at home now, EUR (wage x (1 - unemployment))
-    "gain",            # [C, channel] expected yearly income gain of a channel over staying, EUR
-    "cost",            # [O, channel] one-off cost of a channel, EUR
-    "risk",            # [O, channel] perceived probability of failure of a channel
-    "channel_open",    # [O, channel] 1 when the channel is open to the origin
-    "dest_wage",       # [D] mean wage in the destination (for informal work), EUR/month
-    "irregular_gain",  # [C, D] yearly gain of irregular work in D over home income, EUR
+    "gain",            # [C, channel, D] expected yearly income gain of a channel and destination over staying, EUR
+    "cost",            # [O, channel, D] one-off cost, EUR
+    "risk",            # [O, channel, D] perceived probability of failure
+    "channel_open",    # [O, channel, D] 1 when the channel to the destination is open to the origin
+    "irregular_success",  # [O] probability that an irregular attempt gets through
+    "dest_wage",       # [D] mean wage in the destination (informal work, jobs without an employer), EUR/month
     "removal",         # [O, D] yearly removal probability of an irregular person
     "emp_target",      # [E] migrant workers the employer wants in season (its share of market demand)
     "emp_open",        # [E] vacancies still open while recruiting
     "emp_arrivals",    # [E] workers who arrived this month
-    "pool",            # [O, channel] eligible pool members counted while recruiting
-    "intended",        # [O, channel, 12] offers the agencies were asked for, last 12 months (ring)
-    "prospect",        # [O, channel] chance that a pool registration leads to an offer within a year
+    "pool",            # [O, channel, D] eligible pool members counted while recruiting
+    "intended",        # [O, channel, D, 12] offers the agencies were asked for, last 12 months (ring)
+    "prospect",        # [O, channel, D] chance that a pool registration leads to an offer within a year
     "select_prob",     # [O, M] probability a pool member is selected for market M this month
     "market_open",     # [M] open vacancies left in the market while recruiting
     "market_ptr",      # [M] next employer to look at when placing a recruit
     "wage_index",      # [O] cumulated home wage growth since the first month
+    "skilled_home",    # [O] skilled (tertiary) persons at home at the last records
+    "skilled_cap",     # [O] skilled persons the legal channels may still recruit this year (ethical cap)
     "next_pid",        # [1] next person id
     "entrants_left",   # [C] entrants not yet placed this month (no free slot)
 ])
@@ -99,6 +101,8 @@ def init_person(p, i, pid, c, age_months, t, seed, stream, sd, female, medium, h
     p.months_abroad[i] = 0
     p.legal_months[i] = 0
     p.ban_end[i] = NEVER
+    p.visa_end[i] = NEVER
+    p.short_stay[i] = NEVER
 
 
 @njit(cache=True)
@@ -141,16 +145,19 @@ def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers
     return e
 
 
-def scratch(s: Scenario, world: World, n_employers: int, next_pid: int) -> Scratch:
+def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:
+    """Working arrays; the ethical-recruitment allowance starts at the cap share of the skilled at home."""
     O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
+    K = N_CHANNEL
     f = np.zeros
+    alive = p.status != EXITED
+    skilled = np.bincount(world.comm_origin[p.community[alive & (p.skill == 2)]], minlength=O).astype(float)
     return Scratch(
-        quota_used=f((O, D, N_CHANNEL)), home_income=f(C), gain=f((C, N_CHANNEL)), cost=f((O, N_CHANNEL)),
-        risk=f((O, N_CHANNEL)), channel_open=f((O, N_CHANNEL)), dest_wage=f(D), irregular_gain=f((C, D)),
-        removal=f((O, D)), emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
-        emp_arrivals=f(n_employers, dtype=np.int64), pool=f((O, N_CHANNEL)),
-        intended=f((O, N_CHANNEL, 12)), prospect=np.ones((O, N_CHANNEL)), select_prob=f((O, M)),
-        market_open=f(M, dtype=np.int64), market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O),
-        next_pid=np.array([next_pid], dtype=np.int64),
-        entrants_left=f(C, dtype=np.int64),
+        quota_used=f((O, D, K)), home_income=f(C), gain=f((C, K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
+        channel_open=f((O, K, D)), irregular_success=f(O), dest_wage=f(D), removal=f((O, D)),
+        emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
+        emp_arrivals=f(n_employers, dtype=np.int64), pool=f((O, K, D)), intended=f((O, K, D, 12)),
+        prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
+        market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O), skilled_home=skilled,
+        skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),
     )

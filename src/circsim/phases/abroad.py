@@ -1,29 +1,39 @@
-"""Phase 5 — Life abroad: work, wage, living cost, remittances, savings, human capital, clocks.
+"""Phase 5 — Life abroad: income, remittances, savings, human capital, clocks, status changes.
 
-A legal worker earns the sector wage times the human-capital multiplier; an irregular person
-earns a share of it (``irregular_wage_factor``), from a non-compliant employer or, without one,
-from informal work found with probability ``irregular_employment`` each month. Living costs
-are paid, a share of any positive net income is remitted to the origin community, the rest
-saved. Human capital grows with each month worked. Months abroad are counted; the legal
-residence clock (towards long-term residence) counts months of temporary work and restarts
-after seasonal or irregular months.
+A legal migrant with an employer earns the market's wage times the human-capital multiplier;
+one without (a graduate in a skilled job, a researcher who moved, a long-term resident with
+free access to the labour market) earns the destination's mean wage; a student searching for
+a job earns nothing. An irregular person earns a share of it (``irregular_wage_factor``), from a
+non-compliant employer or, without one, from informal work found with probability
+``irregular_employment`` each month. Living costs are paid, a share of any positive net income
+is remitted to the origin community, the rest saved. Human capital grows with each month with
+income. The legal-residence clock counts months of temporary, highly skilled, research and
+training stays in full and study months half; seasonal and irregular months restart it. A
+person with twelve months of legal residence, or a highly skilled or research stay, is a former
+legal resident (facilitated re-admission). After ``ltr_years`` of continuous legal residence a
+person becomes a long-term resident (no permit end). Researchers may move to another
+destination without a new permit (``researcher_mobility``).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import IRREGULAR, SEASONAL, TEMPORARY
+from ..state import (CH_HIGHLY_SKILLED, F_FORMER_RESIDENT, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER,
+                     RESEARCHER, SEASONAL, STUDENT)
+from .common import is_abroad, release_employer
 
 
 @njit(cache=True)
 def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, dst = pol.behaviour, pol.destination
+    D = s.dest_wage.shape[0]
     factor = b.irregular_wage_factor[t]
     for i in range(p.status.shape[0]):
         st = p.status[i]
-        if st != SEASONAL and st != TEMPORARY and st != IRREGULAR:
+        if not is_abroad(st):
             continue
         c = p.community[i]
         o = w.comm_origin[c]
@@ -39,8 +49,23 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
             else:
                 income = 0.0
         else:
-            income = pol.market.wage[t, e.market[j]] * mult
-            p.legal_months[i] = p.legal_months[i] + 1 if st == TEMPORARY else 0
+            if j >= 0:
+                income = pol.market.wage[t, e.market[j]] * mult
+            elif st == STUDENT:
+                income = 0.0  # a graduate searching for a job
+            else:
+                income = s.dest_wage[d] * mult
+            if st == SEASONAL:
+                p.legal_months[i] = 0
+            elif st != LONG_TERM:
+                p.legal_months[i] += 1 if st == STUDENT else 2
+                if p.legal_months[i] >= 24 or st == HIGHLY_SKILLED or st == RESEARCHER:
+                    p.flags[i] |= np.uint16(F_FORMER_RESIDENT)
+                if p.legal_months[i] >= 24 * dst.ltr_years[t, d]:
+                    p.status[i] = LONG_TERM
+                    p.permit_end[i] = NEVER
+                    p.stay_end[i] = NEVER
+                    rec.ltr_granted[t, o, d] += 1
         net = income - dst.living_cost[t, d]
         remit = pol.origin.remittance_share[t, o] * net if net > 0 else 0.0
         p.savings[i] += net - remit
@@ -48,3 +73,8 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
         if income > 0:
             p.human_capital[i] += b.hc_growth[t]
         p.months_abroad[i] += 1
+        if p.status[i] == RESEARCHER and D > 1 and rng.uniform(seed, rng.MOBILITY, t, p.pid[i]) < b.researcher_mobility[t]:
+            other = int(rng.uniform(seed, rng.MOBILITY + rng.SUBSTREAM, t, p.pid[i]) * (D - 1))
+            rec.intra_eu_moves[t, o, d] += 1
+            release_employer(p, i, e)
+            p.destination[i] = other if other < d else other + 1

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..state import (CH_SEASONAL, CH_TEMPORARY, EXITED, F_EVER_MIGRATED, F_REHIRE_OFFER, HOME, IRREGULAR,
-                     NEVER, RETURNEE, SEASONAL, TEMPORARY, LONG_TERM, HIGHLY_SKILLED)
+from .. import rng
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED,
+                     F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR,
+                     LONG_TERM,
+                     NEVER, RETURNEE, SEASONAL)
 
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
 
@@ -34,7 +37,37 @@ def age_years(birth, t):
 
 @njit(cache=True, inline="always")
 def market_channel(pol, t, m):
-    return CH_SEASONAL if pol.market.seasonal[t, m] > 0.5 else CH_TEMPORARY
+    """The channel a market recruits through (its ``channel`` code)."""
+    return int(pol.market.channel[t, m])
+
+
+@njit(cache=True, inline="always")
+def yearly_intake(pol, t, m):
+    """Seasonal work and studies start once a year; other markets take people on every month."""
+    k = int(pol.market.channel[t, m])
+    return k == CH_SEASONAL or k == CH_STUDENT
+
+
+@njit(cache=True, inline="always")
+def labour_market(pol, t, m):
+    """Markets where employers short of workers may take on irregular workers."""
+    k = int(pol.market.channel[t, m])
+    return k == CH_SEASONAL or k == CH_TEMPORARY
+
+
+@njit(cache=True, inline="always")
+def permit_months(pol, t, d, k):
+    """Length of the permit of an all-year channel (seasonal permits: see consulates)."""
+    dst = pol.destination
+    if k == CH_HIGHLY_SKILLED:
+        return int(dst.hs_permit_months[t, d])
+    if k == CH_STUDENT:
+        return int(dst.study_months[t, d])
+    if k == CH_RESEARCHER:
+        return int(dst.research_months[t, d])
+    if k == CH_TRAINEE:
+        return int(dst.training_months[t, d])
+    return int(dst.temporary_permit_months[t, d])
 
 
 @njit(cache=True, inline="always")
@@ -46,7 +79,7 @@ def stay_months(pol, t, m, d):
 @njit(cache=True, inline="always")
 def recruits_now(pol, t, cal, m):
     """Does market ``m`` recruit in calendar month ``cal`` (0 = January)?"""
-    if pol.market.seasonal[t, m] < 0.5:
+    if not yearly_intake(pol, t, m):
         return True
     start = int(pol.market.season_start[t, m]) - 1
     return cal == (start - int(pol.market.recruitment_lead[t, m])) % 12
@@ -54,29 +87,35 @@ def recruits_now(pol, t, cal, m):
 
 @njit(cache=True, inline="always")
 def work_starts_now(pol, t, cal, m):
-    """Does work start in market ``m`` this month (season start; every month if not seasonal)?"""
-    if pol.market.seasonal[t, m] < 0.5:
+    """Does work start in market ``m`` this month (season or academic year start; else every month)?"""
+    if not yearly_intake(pol, t, m):
         return True
     return cal == int(pol.market.season_start[t, m]) - 1
 
 
 @njit(cache=True, inline="always")
 def job_start(pol, t, cal, m):
-    """Month a job offered now starts: the next season start, or now for all-year work."""
-    if pol.market.seasonal[t, m] < 0.5:
+    """Month a job offered now starts: the next season (academic year) start, or now for all-year work."""
+    if not yearly_intake(pol, t, m):
         return t
     return t + (int(pol.market.season_start[t, m]) - 1 - cal) % 12
 
 
 @njit(cache=True, inline="always")
-def selectable(ban_end, t, age, sex, k, age_min, age_max, female_only):
-    """May the origin's agency select a person for channel ``k``? (ban, age and sex rules)
+def selectable(ban_end, t, age, sex, skill, k, age_min, age_max, female_only, student_age_max, trainee_age_max):
+    """May a person apply through channel ``k``? (re-entry ban, the agency's age and sex rules, skill)
 
     Takes scalars only: helpers called once per person must not take the state or parameter
     tuples (passing them costs about a microsecond per call).
     """
     if ban_end > t:
         return False
+    if k == CH_HIGHLY_SKILLED or k == CH_RESEARCHER:
+        return skill == 2
+    if k == CH_STUDENT:
+        return skill >= 1 and age < student_age_max + 1
+    if k == CH_TRAINEE:
+        return skill >= 1 and age < trainee_age_max + 1
     if age < age_min or age >= age_max + 1:
         return False
     if k == CH_SEASONAL and female_only > 0.5 and sex != 1:
@@ -88,6 +127,25 @@ def selectable(ban_end, t, age, sex, k, age_min, age_max, female_only):
 def market_demand_agents(pol, t, m, scale):
     """The market's demand for third-country workers, in agents (after Community preference)."""
     return pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
+
+
+@njit(cache=True, inline="always")
+def quota_of(pol, t, o, d, k):
+    """The corridor's yearly quota of channel ``k`` (real persons)."""
+    cor = pol.corridor
+    if k == CH_SEASONAL:
+        return cor.quota_seasonal[t, o, d]
+    if k == CH_TEMPORARY:
+        return cor.quota_temporary[t, o, d]
+    if k == CH_HIGHLY_SKILLED:
+        return cor.quota_highly_skilled[t, o, d]
+    if k == CH_STUDENT:
+        return cor.quota_student[t, o, d]
+    if k == CH_RESEARCHER:
+        return cor.quota_researcher[t, o, d]
+    if k == CH_TRAINEE:
+        return cor.quota_trainee[t, o, d]
+    return 0.0
 
 
 @njit(cache=True)
@@ -135,12 +193,29 @@ def release_employer(p, i, e):
 
 
 @njit(cache=True, inline="always")
-def go_home(p, i, e, w, t, reason, rec, legal_job):
-    """Person ``i`` returns home for ``reason``: recorded, employer released, state reset."""
+def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
+    """Person ``i`` returns home for ``reason``: recorded, employer released, state reset.
+
+    A skills-transfer programme may move a returnee who gained human capital abroad up a
+    skill level; a returnee with a clean record from a legal stay gets a multiple-entry
+    short-stay visa where the corridor gives them.
+    """
     c = p.community[i]
     o = w.comm_origin[c]
     d = p.destination[i]
     rec.returns[t, reason, o, d] += 1
+    if p.status[i] == HIGHLY_SKILLED:
+        rec.returns_highly_skilled[t, o, d] += 1
+    if p.skill[i] == 2:
+        rec.returns_skilled[t, o, d] += 1
+    elif (p.human_capital[i] >= 1.1
+          and rng.uniform(seed, rng.SKILLS, t, p.pid[i]) < pol.origin.skills_transfer[t, o]):
+        p.skill[i] += 1
+        rec.skill_upgrades[t, o] += 1
+    if legal_job:  # a clean record from a legal stay
+        years = pol.corridor.multiple_entry_visa_years[t, o, d]
+        if years > 0:
+            p.visa_end[i] = t + 12 * int(years)
     stay = t - p.last_departure[i]
     rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
     rec.human_capital_returned[t, o] += p.human_capital[i] - 1.0

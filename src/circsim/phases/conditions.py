@@ -1,7 +1,10 @@
-"""Phase 1 — Conditions: home incomes, expected gains of each channel, employers' demand.
+"""Phase 1 — Conditions: home incomes, what each channel offers, employers' demand.
 
 The policy timeline needs no work here: every parameter is already an array indexed by
-month (see ``scenario/pack.py``); this phase derives this month's quantities from them.
+month (see ``scenario/pack.py``); this phase derives this month's quantities from them: the
+expected yearly income gain, one-off cost and perceived risk of each channel to each
+destination, whether it is open to each origin, the success probability of the irregular
+route, the yearly ethical-recruitment allowance, and each employer's demand.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import CH_IRREGULAR, CH_SEASONAL, CH_TEMPORARY
-from .common import allocate_to_employers, clip01, market_demand_agents, stay_months, work_starts_now
+from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
+from .common import (allocate_to_employers, clip01, market_channel, market_demand_agents, quota_of, stay_months,
+                     work_starts_now)
 
 
 @njit(cache=True)
@@ -23,11 +27,17 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, org, com, dst, mkt, cor = pol.behaviour, pol.origin, pol.community, pol.destination, pol.market, pol.corridor
     if cal == 0:
         s.quota_used[:] = 0.0
+        for o in range(O):
+            s.skilled_cap[o] = org.ethical_recruitment_cap[t, o] * s.skilled_home[o]
     for o in range(O):
         s.wage_index[o] *= (1.0 + org.home_wage_growth[t, o]) ** (1.0 / 12.0)
         for d in range(D):
             s.removal[o, d] = rules.removal_probability_year(dst.detection_rate[t, d], org.readmission_cooperation[t, o])
-    # mean wage of each destination, weighted by demand (informal work pays a share of it)
+        # the irregular route: border control, document checks, anti-smuggling action
+        anti = org.anti_smuggling[t, o]
+        s.irregular_success[o] = ((1.0 - org.border_control[t, o])
+                                  * (1.0 - b.document_fraud_share[t] * org.travel_document_security[t, o])
+                                  * (1.0 - b.smuggling_success_effect[t] * anti))
     for d in range(D):
         num = 0.0
         den = 0.0
@@ -36,70 +46,58 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
                 num += mkt.wage[t, m] * mkt.demand[t, m]
                 den += mkt.demand[t, m]
         s.dest_wage[d] = num / den if den > 0 else 0.0
-    # expected yearly gains of each channel over staying, per community
+    # channels: openness, cost and perceived risk per origin and destination
+    s.channel_open[:, :, :] = 0.0
+    for o in range(O):
+        informed = org.information_campaign[t, o]
+        for d in range(D):
+            for m in range(M):
+                if w.market_dest[m] != d or mkt.demand[t, m] <= 0 or cor.recruitment_share[t, o, d] <= 0:
+                    continue
+                k = market_channel(pol, t, m)
+                if quota_of(pol, t, o, d, k) > 0:
+                    s.channel_open[o, k, d] = 1.0
+            fee = cor.visa_fee[t, o, d] * (1.0 - cor.fee_exemption[t, o, d])
+            for k in range(N_CHANNEL):
+                s.cost[o, k, d] = fee
+                s.risk[o, k, d] = cor.refusal_rate[t, o, d]
+            if cor.facilitation_agreement[t, o, d] > 0.5:
+                for k in (CH_STUDENT, CH_RESEARCHER, CH_TRAINEE):
+                    s.cost[o, k, d] = 0.0
+            s.channel_open[o, CH_IRREGULAR, d] = 1.0 if cor.irregular_route_share[t, o, d] > 0 else 0.0
+            s.cost[o, CH_IRREGULAR, d] = org.smuggling_cost[t, o] * (1.0 + b.smuggling_cost_effect[t] * org.anti_smuggling[t, o])
+            true_risk = 1.0 - s.irregular_success[o] * (1.0 - s.removal[o, d])
+            s.risk[o, CH_IRREGULAR, d] = true_risk * (1.0 - b.risk_underestimation[t] * (1.0 - informed))
+    # expected yearly income gains over staying, per community, channel and destination
+    weight = np.zeros((N_CHANNEL, D))
     for c in range(C):
         o = w.comm_origin[c]
         home = com.home_wage[t, c] * s.wage_index[o] * (1.0 - com.unemployment[t, c])
         s.home_income[c] = home
-        gains = np.zeros(3)
-        weights = np.zeros(3)
+        s.gain[c, :, :] = 0.0
+        weight[:, :] = 0.0
         for m in range(M):
             d = w.market_dest[m]
-            margin = mkt.wage[t, m] - dst.living_cost[t, d] - home
-            wgt = cor.recruitment_share[t, o, d] * mkt.demand[t, m]
-            if mkt.seasonal[t, m] > 0.5:
-                if cor.quota_seasonal[t, o, d] > 0:
-                    gains[CH_SEASONAL] += wgt * stay_months(pol, t, m, d) * margin
-                    weights[CH_SEASONAL] += wgt
-            elif cor.quota_temporary[t, o, d] > 0:
-                gains[CH_TEMPORARY] += wgt * 12.0 * margin
-                weights[CH_TEMPORARY] += wgt
+            k = market_channel(pol, t, m)
+            months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12.0
+            s.gain[c, k, d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
+            weight[k, d] += mkt.demand[t, m]
         for d in range(D):
+            for k in range(N_CHANNEL):
+                if weight[k, d] > 0:
+                    s.gain[c, k, d] /= weight[k, d]
             informal = s.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
-            s.irregular_gain[c, d] = 12.0 * (informal - dst.living_cost[t, d] - home)
-            wgt = cor.irregular_route_share[t, o, d]
-            gains[CH_IRREGULAR] += wgt * s.irregular_gain[c, d]
-            weights[CH_IRREGULAR] += wgt
-        for k in range(3):
-            s.gain[c, k] = gains[k] / weights[k] if weights[k] > 0 else 0.0
-    # costs, risks and openness of each channel, per origin
-    for o in range(O):
-        fee = 0.0
-        refusal = 0.0
-        removal = 0.0
-        n_open = 0.0
-        wsum = 0.0
-        s.channel_open[o, :] = 0.0
-        for d in range(D):
-            fee += cor.visa_fee[t, o, d]
-            refusal += cor.refusal_rate[t, o, d]
-            n_open += 1.0
-            wgt = cor.irregular_route_share[t, o, d]
-            removal += wgt * s.removal[o, d]
-            wsum += wgt
-            for m in range(M):
-                if w.market_dest[m] != d or mkt.demand[t, m] <= 0 or cor.recruitment_share[t, o, d] <= 0:
-                    continue
-                if mkt.seasonal[t, m] > 0.5 and cor.quota_seasonal[t, o, d] > 0:
-                    s.channel_open[o, CH_SEASONAL] = 1.0
-                if mkt.seasonal[t, m] < 0.5 and cor.quota_temporary[t, o, d] > 0:
-                    s.channel_open[o, CH_TEMPORARY] = 1.0
-        s.channel_open[o, CH_IRREGULAR] = 1.0 if wsum > 0 else 0.0
-        for k in (CH_SEASONAL, CH_TEMPORARY):
-            s.cost[o, k] = fee / n_open
-            s.risk[o, k] = refusal / n_open
-        s.cost[o, CH_IRREGULAR] = org.smuggling_cost[t, o]
-        intercept = org.border_control[t, o]
-        s.risk[o, CH_IRREGULAR] = intercept + (1.0 - intercept) * (removal / wsum if wsum > 0 else 0.0)
-    # employers: their share of the market's migrant demand (s.emp_target, for the season when
-    # seasonal), this month's demand, and (at a job start) their willingness to hire irregularly
+            s.gain[c, CH_IRREGULAR, d] = 12.0 * (informal - dst.living_cost[t, d] - home)
+    # employers: their share of the market's demand (s.emp_target, for the season or year when
+    # taken on once a year), this month's demand, and at a job start their willingness to hire
+    # irregular workers
     for m in range(M):
         allocate_to_employers(e.size, w.market_first[m], w.market_first[m + 1],
                               market_demand_agents(pol, t, m, scale), s.emp_target)
     for j in range(e.market.shape[0]):
         m = e.market[j]
         target = s.emp_target[j]
-        if mkt.seasonal[t, m] > 0.5:
+        if market_channel(pol, t, m) == CH_SEASONAL:
             start = int(mkt.season_start[t, m]) - 1
             in_season = (cal - start) % 12 < int(mkt.season_months[t, m])
             e.demand[j] = target if in_season else 0

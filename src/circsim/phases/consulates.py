@@ -1,12 +1,17 @@
 """Phase 3b — Consulates: first-in first-out queues with a monthly capacity.
 
-Each origin-destination consulate decides up to its capacity of applications a month, oldest
-first (ties in person order). A decided application pays the fee and is refused at the
-corridor's refusal rate; an approved one receives its permit: a seasonal permit covers one
-season, or with ``seasonal_permit_years`` > 1 the same season of each following year
-(multi-annual, multi-entry); a temporary permit runs ``temporary_permit_months`` from the job
-start. An application still waiting when its season has started, or a non-seasonal offer
-older than ``offer_validity_months``, loses its job offer.
+Each origin-destination consulate decides up to its capacity of applications a month
+(``consular_capacity`` x ``consular_hours``), oldest first, ties in person order. Where the
+origin has a common visa application centre, the consulates of all destinations pool their
+capacity, raised by ``cvac_capacity_gain``, into one queue. Under a facilitation agreement,
+students, researchers, trainees and bona fide returnees (a clean record from an earlier legal
+stay) are decided before the others and pay no fee; others pay the fee unless exempted
+(``fee_exemption``). A decided application is refused at the corridor's refusal rate; an
+approved one receives its permit: a seasonal permit covers one season, or with
+``seasonal_permit_years`` > 1 the same season of each following year (multi-annual,
+multi-entry); other permits run for their channel's duration from the job start. An
+application still waiting when its season or academic year has started, or an all-year offer
+older than ``offer_validity_months``, loses its offer.
 """
 
 from __future__ import annotations
@@ -15,68 +20,98 @@ import numpy as np
 from numba import njit
 
 from .. import rng
-from ..state import APPLICANT, APPROVED, CH_SEASONAL
-from .common import cancel_offer, stay_months
+from ..state import APPLICANT, APPROVED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, F_GOOD_RECORD
+from .common import cancel_offer, permit_months, stay_months, yearly_intake
 
 MAX_WAIT = 64  # months; older applications are served first and recorded as waiting 63 months
+
+
+@njit(cache=True, inline="always")
+def priority(pol, t, o, d, k, flags):
+    """1 for applicants a facilitation agreement puts first, else 0."""
+    if pol.corridor.facilitation_agreement[t, o, d] < 0.5:
+        return 0
+    if k == CH_STUDENT or k == CH_RESEARCHER or k == CH_TRAINEE or (flags & F_GOOD_RECORD):
+        return 1
+    return 0
 
 
 @njit(cache=True)
 def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
     O, D = s.removal.shape
     cor = pol.corridor
-    hist = np.zeros((O, D, MAX_WAIT), dtype=np.int64)
+    pooled = pol.origin.common_visa_centre
+    R = 2 * MAX_WAIT  # queue rank: priority x MAX_WAIT + wait; highest first
+    hist = np.zeros((O, D, R), dtype=np.int64)
     n = 0
     for i in range(p.status.shape[0]):
         if p.status[i] == APPLICANT:
             o = w.comm_origin[p.community[i]]
-            hist[o, p.destination[i], min(t - p.app_month[i], MAX_WAIT - 1)] += 1
+            d = p.destination[i]
+            q = 0 if pooled[t, o] > 0.5 else d
+            rank = priority(pol, t, o, d, p.channel[i], p.flags[i]) * MAX_WAIT + min(t - p.app_month[i], MAX_WAIT - 1)
+            hist[o, q, rank] += 1
             n += 1
     if n == 0:
         return
-    # oldest first: every application waiting longer than `cut` is decided, and `partial` of those at `cut`
+    # per queue: every application ranked above `cut` is decided, and `partial` of those at `cut`
     cut = np.full((O, D), -1, dtype=np.int64)
     partial = np.zeros((O, D), dtype=np.int64)
     for o in range(O):
-        for d in range(D):
-            cap = rng.stochastic_round(cor.consular_capacity[t, o, d] / scale, seed, rng.CONSULAR, t, o * D + d)
-            for a in range(MAX_WAIT - 1, -1, -1):
-                if hist[o, d, a] <= cap:
-                    cap -= hist[o, d, a]
+        for q in range(D):
+            if pooled[t, o] > 0.5:
+                if q > 0:
+                    continue
+                capacity = 0.0
+                for d in range(D):
+                    capacity += cor.consular_capacity[t, o, d] * cor.consular_hours[t, o, d]
+                capacity *= 1.0 + pol.behaviour.cvac_capacity_gain[t]
+            else:
+                capacity = cor.consular_capacity[t, o, q] * cor.consular_hours[t, o, q]
+            cap = rng.stochastic_round(capacity / scale, seed, rng.CONSULAR, t, o * D + q)
+            for r in range(R - 1, -1, -1):
+                if hist[o, q, r] <= cap:
+                    cap -= hist[o, q, r]
                 else:
-                    cut[o, d] = a
-                    partial[o, d] = cap
+                    cut[o, q] = r
+                    partial[o, q] = cap
                     break
     for i in range(p.status.shape[0]):
         if p.status[i] != APPLICANT:
             continue
         o = w.comm_origin[p.community[i]]
         d = p.destination[i]
+        k = p.channel[i]
+        q = 0 if pooled[t, o] > 0.5 else d
+        prio = priority(pol, t, o, d, k, p.flags[i])
         wait = min(t - p.app_month[i], MAX_WAIT - 1)
-        decided = wait > cut[o, d]
-        if not decided and wait == cut[o, d] and partial[o, d] > 0:
-            partial[o, d] -= 1
+        rank = prio * MAX_WAIT + wait
+        decided = rank > cut[o, q]
+        if not decided and rank == cut[o, q] and partial[o, q] > 0:
+            partial[o, q] -= 1
             decided = True
         if decided:
             rec.wait_months_total[t, o, d] += wait
-            p.savings[i] -= cor.visa_fee[t, o, d]
+            if prio == 0 and rng.uniform(seed, rng.FEE, t, p.pid[i]) >= cor.fee_exemption[t, o, d]:
+                p.savings[i] -= cor.visa_fee[t, o, d]
             if rng.uniform(seed, rng.REFUSAL, t, p.pid[i]) < cor.refusal_rate[t, o, d]:
-                rec.refusals[t, o, d] += 1
+                rec.refusals[t, k, o, d] += 1
                 cancel_offer(p, i, e)
                 continue
-            rec.approvals[t, o, d] += 1
+            rec.approvals[t, k, o, d] += 1
             p.status[i] = APPROVED
             start = p.stay_end[i]
-            if p.channel[i] == CH_SEASONAL:
+            if k == CH_SEASONAL:
                 m = e.market[p.employer[i]]
                 years = int(cor.seasonal_permit_years[t, o, d])
                 p.permit_end[i] = start + 12 * (years - 1) + stay_months(pol, t, m, d)
             else:
-                p.permit_end[i] = start + int(pol.destination.temporary_permit_months[t, d])
+                p.permit_end[i] = start + permit_months(pol, t, d, k)
             continue
-        late = t >= p.stay_end[i] if p.channel[i] == CH_SEASONAL else wait >= pol.destination.offer_validity_months[t, d]
+        m = e.market[p.employer[i]]
+        late = t >= p.stay_end[i] if yearly_intake(pol, t, m) else wait >= pol.destination.offer_validity_months[t, d]
         if late:
-            rec.lost_offers[t, o, d] += 1
+            rec.lost_offers[t, k, o, d] += 1
             cancel_offer(p, i, e)
         else:
             rec.queue_length[t, o, d] += 1

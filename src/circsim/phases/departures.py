@@ -1,11 +1,14 @@
 """Phase 4 — Departures, and the job start of each market.
 
-Approved applicants leave when their job starts: seasonal workers for the season (at most the
-destination's maximum months a year), temporary workers until their permit ends. Irregular
-entrants who passed the border this month arrive. Then, in each market where work starts
+Approved applicants leave when their job (or studies, research, training) starts: seasonal
+workers for the season (at most the destination's maximum months a year), the others until
+their permit ends. Where the origin runs pre-departure training, a share of departing legal
+migrants is trained (human capital, and a better chance of rehire). Irregular entrants who
+passed the border this month arrive. Long-term residents whose stay in the origin country has
+ended come back (a legal trip); one whose absence has run past the allowed months loses the
+status and stays home. Then, in each labour market (seasonal or temporary work) where work starts
 this month, employers still short of workers take on irregular persons present in the
-destination if they are willing this season (non-compliant), and what stays open is a
-shortage.
+destination if they are willing this season (non-compliant), and what stays open is a shortage.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL,
-                     F_PREV_SEASONAL, F_REHIRE_OFFER, HOME, IRREGULAR, RETURNEE, SEASONAL, TEMPORARY)
-from .common import stay_months, work_starts_now
+from .. import rng
+from ..state import (APPROVED, CH_IRREGULAR, CH_LONG_TERM, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
+                     F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
+                     F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL)
+from .common import labour_market, stay_months, work_starts_now
 
 
 @njit(cache=True)
@@ -31,8 +36,12 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             o = w.comm_origin[p.community[i]]
             k = p.channel[i]
             flags = p.flags[i]
+            if not (flags & F_TRAINED) and rng.uniform(seed, rng.TRAINING, t, p.pid[i]) < pol.origin.predeparture_training[t, o]:
+                flags |= np.uint16(F_TRAINED)
+                p.human_capital[i] += pol.behaviour.training_hc_gain[t]
+                rec.trained[t, o] += 1
+            p.status[i] = CHANNEL_STATUS[k]
             if k == CH_SEASONAL:
-                p.status[i] = SEASONAL
                 p.stay_end[i] = t + stay_months(pol, t, m, d)
                 if flags & F_EVER_SEASONAL:
                     rec.seasonal_repeat[t, o, d] += 1
@@ -43,14 +52,13 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                     rec.seasonal_came_back[p.last_departure[i], o, d] += 1
                 flags |= np.uint16(F_EVER_SEASONAL | F_PREV_SEASONAL)
             else:
-                p.status[i] = TEMPORARY
                 p.stay_end[i] = p.permit_end[i]
                 flags &= ~np.uint16(F_PREV_SEASONAL)
             if flags & F_REHIRE_OFFER:
                 rec.filled_rehire[t, m] += 1
             else:
                 rec.filled_new[t, m] += 1
-            p.flags[i] = (flags | np.uint16(F_EVER_MIGRATED)) & ~np.uint16(F_REHIRE_OFFER)
+            p.flags[i] = (flags | np.uint16(F_EVER_MIGRATED)) & ~np.uint16(F_REHIRE_OFFER | F_TIE_RENEWED)
             e.offers[j] -= 1
             e.workers[j] += 1
             s.emp_arrivals[j] += 1
@@ -72,17 +80,36 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.legal_months[i] = 0
             p.network[i] = 1.0
             rec.departures[t, CH_IRREGULAR, o, d] += 1
+        elif st == LONG_TERM_AWAY:
+            o = w.comm_origin[p.community[i]]
+            d = p.destination[i]
+            if p.flags[i] & F_OVERRUN:
+                if t - p.last_move[i] > pol.destination.allowed_absence_months[t, d]:
+                    rec.ltr_status_lost[t, o, d] += 1
+                    p.status[i] = RETURNEE
+                    p.destination[i] = -1
+                    p.channel[i] = -1
+                    p.stay_end[i] = NEVER
+                    p.flags[i] &= ~np.uint16(F_OVERRUN)
+            elif p.stay_end[i] <= t:
+                p.status[i] = LONG_TERM
+                p.stay_end[i] = NEVER
+                p.trips[i] = min(p.trips[i] + 1, 255)
+                p.last_departure[i] = t
+                p.last_move[i] = t
+                rec.departures[t, CH_LONG_TERM, o, d] += 1
     # job start: vacancies, irregular hiring by non-compliant employers, shortage
     s.emp_open[:] = 0  # vacancies left from this month's recruitment are not job-start vacancies
     wanted = 0
     for m in range(M):
         if not work_starts_now(pol, t, cal, m):
             continue
+        irregular_allowed = labour_market(pol, t, m)
         for j in range(w.market_first[m], w.market_first[m + 1]):
             before = e.workers[j] - s.emp_arrivals[j]
             rec.vacancies[t, m] += max(e.demand[j] - before, 0)
             gap = e.demand[j] - e.workers[j]
-            s.emp_open[j] = gap if (gap > 0 and e.irregular_ok[j] == 1) else 0
+            s.emp_open[j] = gap if (gap > 0 and e.irregular_ok[j] == 1 and irregular_allowed) else 0
             wanted += s.emp_open[j]
     if wanted > 0:
         D = s.dest_wage.shape[0]

@@ -1,12 +1,17 @@
-"""Phase 6 — End of stay: return or overstay when an allowed stay ends; renewals.
+"""Phase 6 — End of stay: renewals, graduation, return or overstay when an allowed stay ends.
 
-A seasonal stay ends with the season; a temporary permit at its end date is renewed with
-``renewal_probability`` while the employer still wants the worker. Otherwise the person
-returns (a logistic probability, see ``rules.return_probability``: a multi-annual permit still
-valid for a coming season, the expected rehire by the same employer, savings against the
-person's target and the expected removal risk favour return; the gain from irregular work and
-the years spent abroad favour overstaying) or overstays and becomes irregular. Irregular
-workers of a seasonal employer are let go when the season ends.
+A seasonal stay ends with the season. A temporary, highly skilled or research permit at its
+end date is renewed with ``renewal_probability`` while the employer still wants the worker, and
+always for a worker whose origin's nationals have free access to the labour market after
+``free_access_years`` of legal employment (the EU-Turkey rule). A graduating student finds a
+skilled job (becomes highly skilled, skill high) with ``graduate_job_rate``, or stays to search
+for ``graduate_search_months`` with ``graduate_search_rate``. A traineeship simply ends. Otherwise
+the person returns (a logistic probability, see ``rules.return_probability``: a sure way back —
+a multi-annual permit still valid for a coming season, or facilitated re-admission of a former
+legal resident —, the expected rehire by the same employer, savings against the person's target
+and the expected removal risk favour return; the gain from irregular work and the years spent
+abroad favour overstaying) or overstays and becomes irregular. Irregular workers of a seasonal
+employer are let go when the season ends.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (CH_IRREGULAR, F_EVER_IRREGULAR, F_GOOD_RECORD, IRREGULAR, NEVER, R_END_OF_PERMIT,
-                     R_END_OF_SEASON, SEASONAL, TEMPORARY)
-from .common import clip01, go_home, release_employer
+from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
+                     F_TIE_RENEWED, F_TRAINED, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
+                     RESEARCHER, SEASONAL, STUDENT, TEMPORARY, TRAINEE)
+from .common import clip01, go_home, permit_months, release_employer
 
 
 @njit(cache=True, inline="always")
@@ -27,21 +33,26 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
     o = w.comm_origin[c]
     d = p.destination[i]
     j = p.employer[i]
-    has_permit = 1.0 if p.permit_end[i] > t + 1 else 0.0
+    way_back = p.permit_end[i] > t + 1 or (pol.corridor.facilitated_readmission[t, o, d] > 0.5
+                                           and (p.flags[i] & F_FORMER_RESIDENT) != 0)
+    has_permit = 1.0 if way_back else 0.0
     rehire = 0.0
-    if p.status[i] == SEASONAL and j >= 0:
+    if (p.status[i] == SEASONAL or p.status[i] == TRAINEE) and j >= 0:
         m = e.market[j]
+        flags = p.flags[i]
         rehire = rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
-                                          pol.corridor.rehire_priority[t, o, d])
+                                          pol.corridor.rehire_priority[t, o, d],
+                                          b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
+                                          b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
     target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, p.pid[i]))
     p_return = rules.return_probability(
         b.return_intercept[t], b.return_permit[t], has_permit, b.return_rehire[t], rehire,
         b.return_savings[t], p.savings[i] / target if target > 0 else 2.0,
-        b.return_enforcement[t], s.removal[o, d], b.return_gain[t], s.irregular_gain[c, d],
+        b.return_enforcement[t], s.removal[o, d], b.return_gain[t], s.gain[c, CH_IRREGULAR, d],
         b.return_years_abroad[t], p.months_abroad[i] / 12.0)
     rec.stays_ended[t, o, d] += 1
     if rng.uniform(seed, rng.END_OF_STAY, t, p.pid[i]) < p_return:
-        go_home(p, i, e, w, t, reason, rec, True)
+        go_home(p, i, e, w, pol, seed, t, reason, rec, True)
         p.flags[i] |= np.uint16(F_GOOD_RECORD)
     else:
         rec.overstays[t, o, d] += 1
@@ -57,23 +68,52 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
 
 @njit(cache=True)
 def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
+    b = pol.behaviour
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == SEASONAL:
             if p.stay_end[i] <= t:
                 end_stay(p, i, e, w, pol, s, rec, t, seed, R_END_OF_SEASON)
-        elif st == TEMPORARY:
+        elif st == TEMPORARY or st == HIGHLY_SKILLED or st == RESEARCHER:
             if p.permit_end[i] <= t:
                 j = p.employer[i]
                 d = p.destination[i]
-                if (j >= 0 and e.workers[j] <= e.demand[j]
-                        and rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < pol.destination.renewal_probability[t, d]):
-                    p.permit_end[i] += int(pol.destination.temporary_permit_months[t, d])
+                o = w.comm_origin[p.community[i]]
+                free = pol.corridor.free_access_years[t, o, d]
+                free_access = free > 0 and p.legal_months[i] >= 24 * free
+                wanted = j >= 0 and e.workers[j] <= e.demand[j]
+                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i])
+                                   < pol.destination.renewal_probability[t, d]):
+                    k = p.channel[i] if p.channel[i] >= 0 else CH_HIGHLY_SKILLED
+                    p.permit_end[i] = t + permit_months(pol, t, d, k)
                     p.stay_end[i] = p.permit_end[i]
-                    o = w.comm_origin[p.community[i]]
                     rec.renewals[t, o, d] += 1
                 else:
                     end_stay(p, i, e, w, pol, s, rec, t, seed, R_END_OF_PERMIT)
+        elif st == STUDENT:
+            if p.permit_end[i] <= t:
+                d = p.destination[i]
+                o = w.comm_origin[p.community[i]]
+                u = rng.uniform(seed, rng.GRADUATE, t, p.pid[i])
+                searching = p.channel[i] == CH_HIGHLY_SKILLED
+                if u < b.graduate_job_rate[t]:
+                    release_employer(p, i, e)  # leaves the university for a skilled job
+                    p.status[i] = HIGHLY_SKILLED
+                    p.channel[i] = CH_HIGHLY_SKILLED
+                    p.skill[i] = 2
+                    p.permit_end[i] = t + permit_months(pol, t, d, CH_HIGHLY_SKILLED)
+                    p.stay_end[i] = p.permit_end[i]
+                    rec.graduate_jobs[t, o, d] += 1
+                elif not searching and u < b.graduate_job_rate[t] + b.graduate_search_rate[t]:
+                    release_employer(p, i, e)
+                    p.channel[i] = CH_HIGHLY_SKILLED  # studies over: searching for a skilled job
+                    p.permit_end[i] = t + int(b.graduate_search_months[t])
+                    p.stay_end[i] = p.permit_end[i]
+                else:
+                    end_stay(p, i, e, w, pol, s, rec, t, seed, R_END_OF_PERMIT)
+        elif st == TRAINEE:
+            if p.permit_end[i] <= t:
+                end_stay(p, i, e, w, pol, s, rec, t, seed, R_END_OF_PERMIT)
         elif st == IRREGULAR:
             j = p.employer[i]
             if j >= 0 and e.demand[j] == 0:

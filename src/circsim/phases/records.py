@@ -1,16 +1,25 @@
-"""Phase 10 — Records: this month's stocks (flows were counted by the phases as they happened)."""
+"""Phase 10 — Records: this month's stocks (flows were counted by the phases as they happened).
+
+Also updates two things the next month uses: the skilled at home per origin (for the ethical
+recruitment cap) and the prospect of each legal channel and destination (offers asked of the
+origin's agency over the last 12 months per person registered in its pool).
+"""
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-from ..state import (CH_SEASONAL, CH_TEMPORARY, EXITED, F_EVER_MIGRATED, HOME, RETURNEE)
+from ..state import CH_IRREGULAR, EXITED, F_EVER_MIGRATED, HOME, LEGAL_CHANNELS, RETURNEE
 from .common import is_abroad
 
 
 @njit(cache=True)
 def records(t, cal, seed, scale, p, e, w, pol, s, rec):
     none = rec.stock.shape[3] - 1
+    O, K, D = s.prospect.shape
+    pool = np.zeros((O, K, D))
+    s.skilled_home[:] = 0.0
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == EXITED:
@@ -29,14 +38,15 @@ def records(t, cal, seed, scale, p, e, w, pol, s, rec):
                 rec.skilled_abroad[t, o] += 1
             else:
                 rec.skilled_home[t, o] += 1
+                s.skilled_home[o] += 1.0
         k = p.channel[i]
-        if (st == HOME or st == RETURNEE) and (k == CH_SEASONAL or k == CH_TEMPORARY):
+        if (st == HOME or st == RETURNEE) and k >= 0 and k != CH_IRREGULAR:
             rec.pool_size[t, o, k] += 1
-    # prospect of a legal channel: offers asked of the origin's agency over the last year / pool now
-    for o in range(s.prospect.shape[0]):
-        for k in (CH_SEASONAL, CH_TEMPORARY):
-            if t < 12:
-                s.prospect[o, k] = 1.0
-            else:
-                yearly = s.intended[o, k, :].sum()
-                s.prospect[o, k] = min(1.0, yearly / max(rec.pool_size[t, o, k], 1.0))
+            pool[o, k, d] += 1.0
+    for o in range(O):
+        for k in LEGAL_CHANNELS:
+            for d in range(D):
+                if t < 12:
+                    s.prospect[o, k, d] = 1.0
+                else:
+                    s.prospect[o, k, d] = min(1.0, s.intended[o, k, d, :].sum() / max(pool[o, k, d], 1.0))

@@ -1,12 +1,17 @@
-"""Phase 2 — Recruitment: employers open vacancies, rehire former workers, then recruit new ones.
+"""Phase 2 — Recruitment: employers (and universities, institutes, training firms) fill places.
 
-In a market's recruitment month (every month for all-year sectors) each employer opens its
-migrant-facing vacancies (demand after Community preference, less workers and offers it
-already has). Former workers with a good record are offered rehire first (employer rehire
-propensity, raised by the scheme's rehire priority); then the origin agencies fill the rest
-from their recruitment pools, within each corridor's yearly quota, each offer turned into a
-match with the origin's job-matching efficiency. A person holding a permit still valid at the
-job start goes straight to APPROVED; the others file an application at the consulate.
+In a market's recruitment month (every month for all-year markets; once a year, ahead of the
+season or academic year, for seasonal work and studies) each employer opens its share of the
+market's migrant demand less the workers and offers it has. Former workers with a good record
+are offered rehire first (employer rehire propensity, raised by the scheme's rehire priority,
+by pre-departure training and by a tie kept through short stays); then the origin agencies fill
+the rest from their pools of people registered for that channel and destination, within each
+corridor's yearly quota, each offer turned into a match with the origin's job-matching
+efficiency (raised by labour-market information). An ethical recruitment cap stops offers to the
+skilled of an origin once a yearly share of its skilled at home has been recruited. A person
+holding a permit valid at the job start (multi-annual seasonal permit), or a former legal
+resident where the corridor facilitates re-admission, goes straight to APPROVED without quota or
+consular queue; the others file an application at the consulate.
 """
 
 from __future__ import annotations
@@ -15,19 +20,20 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, CH_SEASONAL, CH_TEMPORARY, F_GOOD_RECORD, F_REHIRE_OFFER)
-from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, recruits_now, selectable)
+from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
+                     F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, LEGAL_CHANNELS)
+from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, permit_months, quota_of,
+                     recruits_now, selectable)
 
 
 @njit(cache=True, inline="always")
 def quota_left(pol, s, t, o, d, k, scale):
-    quota = pol.corridor.quota_seasonal[t, o, d] if k == CH_SEASONAL else pol.corridor.quota_temporary[t, o, d]
-    return quota / scale - s.quota_used[o, d, k]
+    return quota_of(pol, t, o, d, k) / scale - s.quota_used[o, d, k]
 
 
 @njit(cache=True, inline="always")
 def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
-    """Offer person ``i`` a job at employer ``j``; False when the corridor's quota is used up."""
+    """Offer person ``i`` a place at employer ``j``; False when a quota or the ethical cap says no."""
     m = e.market[j]
     d = w.market_dest[m]
     o = w.comm_origin[p.community[i]]
@@ -35,10 +41,18 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     start = job_start(pol, t, cal, m)
     has_permit = (k == CH_SEASONAL and p.permit_end[i] > start and p.last_employer[i] >= 0
                   and w.market_dest[e.market[p.last_employer[i]]] == d)  # a multi-annual seasonal permit
-    if not has_permit:
+    facilitated = (not has_permit and pol.corridor.facilitated_readmission[t, o, d] > 0.5
+                   and (p.flags[i] & F_FORMER_RESIDENT) != 0
+                   and (k == CH_TEMPORARY or k == CH_HIGHLY_SKILLED or k == CH_RESEARCHER))
+    skilled = p.skill[i] == 2
+    if skilled and s.skilled_cap[o] < 1.0:
+        return False
+    if not has_permit and not facilitated:
         if quota_left(pol, s, t, o, d, k, scale) < 1.0:
             return False
         s.quota_used[o, d, k] += 1.0
+    if skilled:
+        s.skilled_cap[o] -= 1.0
     p.employer[i] = j
     p.destination[i] = d
     p.sector[i] = w.market_sector[m]
@@ -50,10 +64,14 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
         p.flags[i] &= ~np.uint16(F_REHIRE_OFFER)
     if has_permit:
         p.status[i] = APPROVED
+    elif facilitated:
+        p.status[i] = APPROVED
+        p.permit_end[i] = start + permit_months(pol, t, d, k)
+        rec.facilitated_readmissions[t, o, d] += 1
     else:
         p.status[i] = APPLICANT
         p.app_month[i] = t
-        rec.applications[t, o, d] += 1
+        rec.applications[t, k, o, d] += 1
     e.offers[j] += 1
     s.emp_open[j] -= 1
     s.market_open[m] -= 1
@@ -63,7 +81,9 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
 @njit(cache=True)
 def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     M = w.market_dest.shape[0]
-    O = s.pool.shape[0]
+    O, K, D = s.pool.shape
+    b, org = pol.behaviour, pol.origin
+    s.intended[:, :, :, t % 12] = 0.0
     n_open = 0
     for m in range(M):
         s.market_open[m] = 0
@@ -76,87 +96,84 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                     s.emp_open[j] = gap
                     s.market_open[m] += gap
                     n_open += gap
-    s.intended[:, :, t % 12] = 0.0
     if n_open == 0:
         return
     # 1. rehire of former workers; count the agencies' eligible pools on the way
-    s.pool[:] = 0.0
-    retire = pol.behaviour.retirement_age[t]
-    org = pol.origin
+    s.pool[:, :, :] = 0.0
+    retire = b.retirement_age[t]
     for i in range(p.status.shape[0]):
         if not is_at_home_free(p.status[i]):
             continue
         o = w.comm_origin[p.community[i]]
         j = p.last_employer[i]
-        if (j >= 0 and s.emp_open[j] > 0 and (p.flags[i] & F_GOOD_RECORD) and p.ban_end[i] <= t
+        flags = p.flags[i]
+        if (j >= 0 and s.emp_open[j] > 0 and (flags & F_GOOD_RECORD) and p.ban_end[i] <= t
                 and age_years(p.birth[i], t) < retire):
             m = e.market[j]
             d = w.market_dest[m]
             q = rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
-                                         pol.corridor.rehire_priority[t, o, d])
+                                         pol.corridor.rehire_priority[t, o, d],
+                                         b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
+                                         b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
             if rng.uniform(seed, rng.REHIRE, t, p.pid[i]) < q:
                 if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
                     continue
         k = p.channel[i]
-        if (k == CH_SEASONAL or k == CH_TEMPORARY) and selectable(
-                p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], k, org.selection_age_min[t, o],
-                org.selection_age_max[t, o], org.selection_female_only[t, o]):
-            s.pool[o, k] += 1.0
-    # 2. selection probabilities: open vacancies shared among origins by recruitment share,
-    #    capped by quota, each offer a match with the origin's matching efficiency
+        if k >= 0 and k != 2 and selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i], k,
+                                            org.selection_age_min[t, o], org.selection_age_max[t, o],
+                                            org.selection_female_only[t, o], b.student_age_max[t],
+                                            b.trainee_age_max[t]):
+            s.pool[o, k, p.destination[i]] += 1.0
+    # 2. selection probabilities: a market's open places are shared among origins by recruitment
+    #    share, capped by quota; each offer becomes a match with the origin's matching efficiency
     s.select_prob[:, :] = 0.0
     for m in range(M):
         if s.market_open[m] <= 0:
             continue
         d = w.market_dest[m]
         k = market_channel(pol, t, m)
-        # what each origin's agency is asked for, whatever its pool (drives the prospect of registering)
         total = 0.0
         for o in range(O):
             total += pol.corridor.recruitment_share[t, o, d]
-        for o in range(O):
-            if total > 0:
-                asked = min(s.market_open[m] * pol.corridor.recruitment_share[t, o, d] / total,
-                            max(quota_left(pol, s, t, o, d, k, scale), 0.0))
-                s.intended[o, k, t % 12] += asked * pol.origin.matching_efficiency[t, o]
-        total = 0.0
-        for o in range(O):
-            if s.pool[o, k] > 0 and quota_left(pol, s, t, o, d, k, scale) >= 1.0:
-                total += pol.corridor.recruitment_share[t, o, d]
         if total <= 0:
             continue
         for o in range(O):
-            if s.pool[o, k] <= 0 or quota_left(pol, s, t, o, d, k, scale) < 1.0:
-                continue
-            offers = s.market_open[m] * pol.corridor.recruitment_share[t, o, d] / total
-            offers = min(offers, quota_left(pol, s, t, o, d, k, scale))
-            s.select_prob[o, m] = offers * pol.origin.matching_efficiency[t, o] / s.pool[o, k]
+            eff = org.matching_efficiency[t, o]
+            eff += (1.0 - eff) * b.lmi_match_gain[t] * org.labour_market_information[t, o]
+            asked = min(s.market_open[m] * pol.corridor.recruitment_share[t, o, d] / total,
+                        max(quota_left(pol, s, t, o, d, k, scale), 0.0))
+            s.intended[o, k, d, t % 12] += asked * eff  # drives the prospect of registering
+            if s.pool[o, k, d] > 0:
+                s.select_prob[o, m] = asked * eff / s.pool[o, k, d]
     for o in range(O):
-        for k in (CH_SEASONAL, CH_TEMPORARY):
-            total = 0.0
-            for m in range(M):
-                if market_channel(pol, t, m) == k:
-                    total += s.select_prob[o, m]
-            if total > 1.0:
+        for k in LEGAL_CHANNELS:
+            for d in range(D):
+                total = 0.0
                 for m in range(M):
-                    if market_channel(pol, t, m) == k:
-                        s.select_prob[o, m] /= total
+                    if market_channel(pol, t, m) == k and w.market_dest[m] == d:
+                        total += s.select_prob[o, m]
+                if total > 1.0:
+                    for m in range(M):
+                        if market_channel(pol, t, m) == k and w.market_dest[m] == d:
+                            s.select_prob[o, m] /= total
     # 3. the agencies select pool members; each recruit goes to the next employer with room
     for i in range(p.status.shape[0]):
         if not is_at_home_free(p.status[i]):
             continue
         k = p.channel[i]
-        if k != CH_SEASONAL and k != CH_TEMPORARY:
+        if k < 0 or k == 2:
             continue
         o = w.comm_origin[p.community[i]]
-        if s.pool[o, k] <= 0 or not selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], k,
-                                               org.selection_age_min[t, o], org.selection_age_max[t, o],
-                                               org.selection_female_only[t, o]):
+        dest = p.destination[i]
+        if s.pool[o, k, dest] <= 0 or not selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i],
+                                                      k, org.selection_age_min[t, o], org.selection_age_max[t, o],
+                                                      org.selection_female_only[t, o], b.student_age_max[t],
+                                                      b.trainee_age_max[t]):
             continue
         u = rng.uniform(seed, rng.SELECT, t, p.pid[i])
         acc = 0.0
         for m in range(M):
-            if market_channel(pol, t, m) != k or s.select_prob[o, m] <= 0:
+            if market_channel(pol, t, m) != k or w.market_dest[m] != dest or s.select_prob[o, m] <= 0:
                 continue
             acc += s.select_prob[o, m]
             if u < acc:

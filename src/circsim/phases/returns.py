@@ -1,11 +1,24 @@
-"""Phase 8 — Returns and reintegration.
+"""Phase 8 — Returns, reintegration, circular stays of long-term residents, short stays.
 
-Temporary and irregular persons abroad return voluntarily with a monthly hazard (see
-``rules.voluntary_return_hazard``) that rises with savings over their target, age, the
-origin's return bonus (paid on return), reintegration support and income at home, and falls
-with a network abroad. At home, people spend ``home_spending`` of their savings a month;
-returnees in their first year home may start a business (hazard rising with savings and
-reintegration support), which takes ``business_capital`` of their savings.
+Temporary, highly skilled, research and irregular migrants and long-term residents abroad
+return voluntarily with a monthly hazard (see ``rules.voluntary_return_hazard``) that rises with
+savings over their target, age, the origin's return bonus (plus the bonus for the skilled, both
+paid on return), reintegration support, income at home and — for former legal residents whose
+corridor facilitates re-admission — the sure way back, and falls with a network abroad. A
+long-term resident who returns voluntarily gives up the status.
+
+A long-term resident plans a stay in the origin country (business, professional, voluntary
+activity) with ``ltr_circular_hazard`` a month, of a geometric length with mean
+``circular_stay_months``. If it fits within the destination's ``allowed_absence_months`` they go
+(a return of reason ``circular_stay``) and come back at its end keeping the status; if not,
+they stay, except a share ``absence_overrun`` who go anyway and lose the status once the absence
+passes the allowed months.
+
+At home, people spend ``home_spending`` of their savings a month; returnees and long-term
+residents on a stay at home, in their first year home, may start a business (hazard rising with
+savings and reintegration support), which takes ``business_capital``. A returnee holding a
+multiple-entry short-stay visa makes a short stay abroad (business, job search; at most one
+per six months) with ``short_stay_hazard`` a month, which keeps the tie to the former employer.
 """
 
 from __future__ import annotations
@@ -14,37 +27,63 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import F_BUSINESS, HOME, IRREGULAR, R_VOLUNTARY, RETURNEE, TEMPORARY, APPLICANT, APPROVED
-from .common import age_years, go_home
+from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGHLY_SKILLED,
+                     HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, R_VOLUNTARY, RESEARCHER, RETURNEE,
+                     TEMPORARY)
+from .common import DURATION_BINS, age_years, go_home, release_employer
 
 
 @njit(cache=True)
 def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
-    b, org = pol.behaviour, pol.origin
+    b, org, cor = pol.behaviour, pol.origin, pol.corridor
     spend = 1.0 - b.home_spending[t]
     for i in range(p.status.shape[0]):
         st = p.status[i]
-        if st == TEMPORARY or st == IRREGULAR:
+        if st == TEMPORARY or st == IRREGULAR or st == HIGHLY_SKILLED or st == RESEARCHER or st == LONG_TERM:
             c = p.community[i]
             o = w.comm_origin[c]
-            target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, p.pid[i]))
+            d = p.destination[i]
+            pid = p.pid[i]
+            if st == LONG_TERM and rng.uniform(seed, rng.CIRCULAR, t, pid) < b.ltr_circular_hazard[t]:
+                months = rules.geometric_months(b.circular_stay_months[t],
+                                                rng.uniform(seed, rng.CIRCULAR + rng.SUBSTREAM, t, pid))
+                fits = months <= pol.destination.allowed_absence_months[t, d]
+                if fits or rng.uniform(seed, rng.CIRCULAR + 2 * rng.SUBSTREAM, t, pid) < b.absence_overrun[t]:
+                    rec.returns[t, R_CIRCULAR_STAY, o, d] += 1
+                    stay = t - p.last_departure[i]
+                    rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
+                    release_employer(p, i, e)
+                    p.status[i] = LONG_TERM_AWAY
+                    p.stay_end[i] = t + months
+                    p.last_move[i] = t
+                    if not fits:
+                        p.flags[i] |= np.uint16(F_OVERRUN)
+                    continue
+            target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, pid))
+            bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if p.skill[i] == 2 else 0.0)
+            way_back = 1.0 if (cor.facilitated_readmission[t, o, d] > 0.5 and (p.flags[i] & F_FORMER_RESIDENT)) else 0.0
             h = rules.voluntary_return_hazard(
                 b.voluntary_hazard[t], b.voluntary_savings[t], p.savings[i] / target if target > 0 else 2.0,
-                b.voluntary_age[t], age_years(p.birth[i], t), b.voluntary_bonus[t], org.return_bonus[t, o],
+                b.voluntary_age[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
-                p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c])
-            if rng.uniform(seed, rng.VOLUNTARY, t, p.pid[i]) < h:
-                p.savings[i] += org.return_bonus[t, o]
-                go_home(p, i, e, w, t, R_VOLUNTARY, rec, st == TEMPORARY)
-        elif st == HOME or st == RETURNEE or st == APPLICANT or st == APPROVED:
+                p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c], b.voluntary_readmission[t], way_back)
+            if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
+                p.savings[i] += bonus
+                go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)
+        elif st == HOME or st == RETURNEE or st == APPLICANT or st == APPROVED or st == LONG_TERM_AWAY:
             p.savings[i] *= spend
-            if (st == RETURNEE and not (p.flags[i] & F_BUSINESS) and t - p.last_move[i] < 12
-                    and p.savings[i] > 0):
-                c = p.community[i]
-                o = w.comm_origin[c]
+            c = p.community[i]
+            o = w.comm_origin[c]
+            if ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
+                    and t - p.last_move[i] < 12 and p.savings[i] > 0):
                 h = rules.business_hazard(b.business_hazard[t], b.business_savings[t], p.savings[i],
                                           b.business_capital[t], b.business_support[t], org.reintegration_support[t, o])
                 if rng.uniform(seed, rng.BUSINESS, t, p.pid[i]) < h:
                     p.flags[i] |= np.uint16(F_BUSINESS)
                     p.savings[i] -= b.business_capital[t]
                     rec.businesses_started[t, c] += 1
+            if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == -32768 or t - p.short_stay[i] >= 6)
+                    and rng.uniform(seed, rng.SHORT_STAY, t, p.pid[i]) < b.short_stay_hazard[t]):
+                p.short_stay[i] = t
+                p.flags[i] |= np.uint16(F_TIE_RENEWED)
+                rec.short_stays[t, o] += 1

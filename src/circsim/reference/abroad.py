@@ -1,40 +1,31 @@
-"""Phases 5 to 8 of the reference schedule: life abroad, end of stay, enforcement, returns."""
+"""Phases 5 and 6 of the reference schedule: life abroad and the end of allowed stays."""
 
 from __future__ import annotations
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, CH_IRREGULAR, F_BANNED_ONCE, F_BUSINESS, F_EVER_IRREGULAR, F_GOOD_RECORD,
-                     HOME, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, R_ENFORCED, R_VOLUNTARY, RETURNEE,
-                     SEASONAL, TEMPORARY)
+from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
+                     HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
+                     SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .agents import as_float32
-from .market import clip01
+from .world import permit_months
 
 
 class AbroadPhases:
-    """What happens to people abroad, and to returnees at home."""
+    """What happens to people abroad: income and clocks, then renewals, graduation, return or overstay."""
 
     def life_abroad(self, t: int, cal: int) -> None:
-        """Phase 5: wage, living cost, remittances, savings, human capital, residence clocks."""
+        """Phase 5: income, remittances, savings, human capital, the legal-residence clock, researcher moves."""
         pol, rec = self.policy, self.records
         b = pol.behaviour
+        D = len(self.scenario.destinations)
         for person in self.persons():
             status = person.status
-            if status != SEASONAL and status != TEMPORARY and status != IRREGULAR:
+            if not person.abroad:
                 continue
             c, o, d = person.community.index, person.origin, person.destination
-            employer = person.employer
-            skill = rules.wage_multiplier(person.human_capital, b.hc_wage[t])
-            if status == IRREGULAR:
-                person.legal_months = 0
-                if employer is not None:
-                    income = pol.market.wage[t, employer.market.index] * b.irregular_wage_factor[t] * skill
-                elif person.draw(rng.IRREGULAR_JOB, t) < b.irregular_employment[t]:
-                    income = self.dest_wage[d] * b.irregular_wage_factor[t] * skill
-                else:
-                    income = 0.0
-            else:
-                income = pol.market.wage[t, employer.market.index] * skill
-                person.legal_months = person.legal_months + 1 if status == TEMPORARY else 0
+            income = self.income(person, t)
+            if status != IRREGULAR:
+                self.count_legal_residence(person, t)
             net = income - pol.destination.living_cost[t, d]
             remit = pol.origin.remittance_share[t, o] * net if net > 0 else 0.0
             person.add_savings(net - remit)
@@ -42,46 +33,120 @@ class AbroadPhases:
             if income > 0:
                 person.human_capital = as_float32(person.human_capital + b.hc_growth[t])
             person.months_abroad += 1
+            if person.status == RESEARCHER and D > 1 and person.draw(rng.MOBILITY, t) < b.researcher_mobility[t]:
+                # intra-EU mobility: on to another destination, no new permit
+                other = int(rng.uniform(self.seed, rng.MOBILITY + rng.SUBSTREAM, t, person.pid) * (D - 1))
+                rec.intra_eu_moves[t, o, d] += 1
+                person.release_employer()
+                person.destination = other if other < d else other + 1
+
+    def income(self, person, t: int) -> float:
+        """This month's income: the market wage with an employer, else the destination's mean wage (a
+        student searching for a job: none); irregular work pays a share, informal work found by chance."""
+        pol, b = self.policy, self.policy.behaviour
+        employer = person.employer
+        skill = rules.wage_multiplier(person.human_capital, b.hc_wage[t])
+        if person.status == IRREGULAR:
+            person.legal_months = 0
+            if employer is not None:
+                return pol.market.wage[t, employer.market.index] * b.irregular_wage_factor[t] * skill
+            if person.draw(rng.IRREGULAR_JOB, t) < b.irregular_employment[t]:
+                return self.dest_wage[person.destination] * b.irregular_wage_factor[t] * skill
+            return 0.0
+        if employer is not None:
+            return pol.market.wage[t, employer.market.index] * skill
+        if person.status == STUDENT:
+            return 0.0  # a graduate searching for a job
+        return self.dest_wage[person.destination] * skill
+
+    def count_legal_residence(self, person, t: int) -> None:
+        """The legal-residence clock in half-months (study counts half; a seasonal stay restarts it);
+        former legal resident after 12 months or a skilled stay; long-term residence after ``ltr_years``."""
+        status, d = person.status, person.destination
+        if status == SEASONAL:
+            person.legal_months = 0
+        elif status != LONG_TERM:
+            person.legal_months += 1 if status == STUDENT else 2
+            if person.legal_months >= 24 or status == HIGHLY_SKILLED or status == RESEARCHER:
+                person.flags |= F_FORMER_RESIDENT
+            if person.legal_months >= 24 * self.policy.destination.ltr_years[t, d]:
+                person.status = LONG_TERM
+                person.permit_end = NEVER
+                person.stay_end = NEVER
+                self.records.ltr_granted[t, person.origin, d] += 1
 
     def end_of_stay(self, t: int, cal: int) -> None:
-        """Phase 6: seasons end, temporary permits are renewed or end; irregular workers let go off season."""
-        dst = self.policy.destination
+        """Phase 6: seasons end; permits are renewed or end; students graduate; traineeships end;
+        irregular workers of an employer without demand are let go."""
+        pol = self.policy
+        b, dst = pol.behaviour, pol.destination
         for person in self.persons():
             status = person.status
             if status == SEASONAL:
                 if person.stay_end <= t:
                     self.end_stay(person, t, R_END_OF_SEASON)
-            elif status == TEMPORARY:
+            elif status in (TEMPORARY, HIGHLY_SKILLED, RESEARCHER):
                 if person.permit_end <= t:
-                    employer, d = person.employer, person.destination
-                    if (employer is not None and employer.workers <= employer.demand
-                            and person.draw(rng.RENEWAL, t) < dst.renewal_probability[t, d]):
-                        person.permit_end += int(dst.temporary_permit_months[t, d])
+                    o, d, employer = person.origin, person.destination, person.employer
+                    free = pol.corridor.free_access_years[t, o, d]
+                    free_access = free > 0 and person.legal_months >= 24 * free
+                    wanted = employer is not None and employer.workers <= employer.demand
+                    if free_access or (wanted and person.draw(rng.RENEWAL, t) < dst.renewal_probability[t, d]):
+                        k = person.channel if person.channel >= 0 else CH_HIGHLY_SKILLED
+                        person.permit_end = t + permit_months(pol, t, d, k)
                         person.stay_end = person.permit_end
-                        self.records.renewals[t, person.origin, d] += 1
+                        self.records.renewals[t, o, d] += 1
                     else:
                         self.end_stay(person, t, R_END_OF_PERMIT)
+            elif status == STUDENT:
+                if person.permit_end <= t:
+                    self.graduate(person, t)
+            elif status == TRAINEE:
+                if person.permit_end <= t:
+                    self.end_stay(person, t, R_END_OF_PERMIT)
             elif status == IRREGULAR:
                 if person.employer is not None and person.employer.demand == 0:
                     person.release_employer()
                     person.sector = -1
 
+    def graduate(self, person, t: int) -> None:
+        """Studies (or the job search after them) end: a skilled job, a search permit, or the end of stay."""
+        pol, b = self.policy, self.policy.behaviour
+        o, d = person.origin, person.destination
+        u = person.draw(rng.GRADUATE, t)
+        searching = person.channel == CH_HIGHLY_SKILLED
+        if u < b.graduate_job_rate[t]:
+            person.release_employer()  # leaves the university for a skilled job
+            person.status = HIGHLY_SKILLED
+            person.channel = CH_HIGHLY_SKILLED
+            person.skill = 2
+            person.permit_end = t + permit_months(pol, t, d, CH_HIGHLY_SKILLED)
+            person.stay_end = person.permit_end
+            self.records.graduate_jobs[t, o, d] += 1
+        elif not searching and u < b.graduate_job_rate[t] + b.graduate_search_rate[t]:
+            person.release_employer()
+            person.channel = CH_HIGHLY_SKILLED  # studies over: searching for a skilled job
+            person.permit_end = t + int(b.graduate_search_months[t])
+            person.stay_end = person.permit_end
+        else:
+            self.end_stay(person, t, R_END_OF_PERMIT)
+
     def end_stay(self, person, t: int, reason: int) -> None:
         """An allowed stay ends: the person returns (``rules.return_probability``) or overstays."""
         pol, rec = self.policy, self.records
         b = pol.behaviour
-        c, o, d = person.community.index, person.origin, person.destination
+        o, d = person.origin, person.destination
         employer = person.employer
-        has_permit = 1.0 if person.permit_end > t + 1 else 0.0
+        way_back = person.permit_end > t + 1 or (pol.corridor.facilitated_readmission[t, o, d] > 0.5
+                                                  and person.flags & F_FORMER_RESIDENT != 0)
         rehire = 0.0
-        if person.status == SEASONAL and employer is not None:
-            m = employer.market.index
-            rehire = rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + employer.rehire_offset),
-                                              pol.corridor.rehire_priority[t, o, d])
+        if person.status in (SEASONAL, TRAINEE) and employer is not None:
+            rehire = self.rehire_probability(person, employer, t)
         p_return = rules.return_probability(
-            b.return_intercept[t], b.return_permit[t], has_permit, b.return_rehire[t], rehire,
+            b.return_intercept[t], b.return_permit[t], 1.0 if way_back else 0.0, b.return_rehire[t], rehire,
             b.return_savings[t], person.savings_ratio(t), b.return_enforcement[t], self.origins[o].removal[d],
-            b.return_gain[t], person.community.irregular_gain[d], b.return_years_abroad[t], person.months_abroad / 12.0)
+            b.return_gain[t], person.community.gain[CH_IRREGULAR][d], b.return_years_abroad[t],
+            person.months_abroad / 12.0)
         rec.stays_ended[t, o, d] += 1
         if self.returns_at_end_of_stay(person, t, p_return):
             person.go_home(t, reason, True)
@@ -100,54 +165,3 @@ class AbroadPhases:
     def returns_at_end_of_stay(self, person, t: int, p_return: float) -> bool:
         """The return decision: True (return) with probability ``p_return``."""
         return person.draw(rng.END_OF_STAY, t) < p_return
-
-    def enforcement(self, t: int, cal: int) -> None:
-        """Phase 7: detection, return decisions carried out with readmission and within capacity; bans."""
-        pol, rec = self.policy, self.records
-        dst = pol.destination
-        capacity = [int(rng.stochastic_round(dst.return_capacity[t, d] / self.scale, self.seed, rng.RETURN_CAPACITY, t, d))
-                    for d in range(len(self.scenario.destinations))]
-        for person in self.persons():
-            if person.status != IRREGULAR:
-                continue
-            d = person.destination
-            if person.draw(rng.DETECT, t) >= dst.detection_rate[t, d]:
-                continue
-            o = person.origin
-            rec.detections[t, o, d] += 1
-            rec.return_decisions[t, o, d] += 1
-            if capacity[d] > 0 and person.draw(rng.READMIT, t) < pol.origin.readmission_cooperation[t, o]:
-                capacity[d] -= 1
-                rec.returns_enforced[t, o, d] += 1
-                person.go_home(t, R_ENFORCED, False)
-                person.ban_end = t + 12 * int(dst.ban_years[t, d])
-                person.flags = (person.flags | F_BANNED_ONCE) & ~F_GOOD_RECORD
-
-    def returns(self, t: int, cal: int) -> None:
-        """Phase 8: voluntary returns from abroad; spending, and business starts of returnees, at home."""
-        pol, rec = self.policy, self.records
-        b, org = pol.behaviour, pol.origin
-        keep = 1.0 - b.home_spending[t]
-        for person in self.persons():
-            status = person.status
-            c, o = person.community.index, person.origin
-            if status == TEMPORARY or status == IRREGULAR:
-                hazard = rules.voluntary_return_hazard(
-                    b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
-                    person.age(t), b.voluntary_bonus[t], org.return_bonus[t, o], b.voluntary_reintegration[t],
-                    org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
-                    12.0 * person.community.home_income)
-                if person.draw(rng.VOLUNTARY, t) < hazard:
-                    person.add_savings(org.return_bonus[t, o])
-                    person.go_home(t, R_VOLUNTARY, status == TEMPORARY)
-            elif status in (HOME, RETURNEE, APPLICANT, APPROVED):
-                person.savings = as_float32(person.savings * keep)
-                if (status == RETURNEE and not person.flags & F_BUSINESS and t - person.last_move < 12
-                        and person.savings > 0):
-                    hazard = rules.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
-                                                   b.business_capital[t], b.business_support[t],
-                                                   org.reintegration_support[t, o])
-                    if person.draw(rng.BUSINESS, t) < hazard:
-                        person.flags |= F_BUSINESS
-                        person.add_savings(-b.business_capital[t])
-                        rec.businesses_started[t, c] += 1

@@ -21,13 +21,17 @@ import numpy as np
 
 from .. import rng, rules
 from ..phases.common import DURATION_BINS
-from ..state import (CH_SEASONAL, EXITED, F_EVER_MIGRATED, F_REHIRE_OFFER, HOME, IRREGULAR, LONG_TERM, NEVER, RETURNEE,
-                     SEASONAL)
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_EVER_MIGRATED,
+                     F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
 
 def as_float32(x: float) -> float:
     """``x`` rounded to the nearest float32 (how the engine stores a float64 result)."""
     return float(np.float32(x))
+
+
+def clip01(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
 
 
 class Community(mesa.Agent):
@@ -40,8 +44,7 @@ class Community(mesa.Agent):
         self.origin = origin            # origin country index
         self.agents0 = float(agents0)   # agents at the start (sets the number of entrants)
         self.home_income = 0.0          # expected monthly income at home, EUR
-        self.gain = [0.0, 0.0, 0.0]     # expected yearly gain of each channel over staying, EUR
-        self.irregular_gain = []        # yearly gain of irregular work in each destination, EUR
+        self.gain = [[] for _ in range(N_CHANNEL)]  # [channel][destination] expected yearly gain over staying, EUR
         self.entrants_left = 0          # entrants of this month not yet placed
 
 
@@ -91,6 +94,8 @@ class Person(mesa.Agent):
         self.months_abroad = 0
         self.legal_months = 0
         self.ban_end = NEVER
+        self.visa_end = NEVER           # end of a multiple-entry short-stay visa
+        self.short_stay = NEVER         # month of the last short stay with that visa
         self._draw_traits(t, stream)
 
     def _draw_traits(self, t: int, stream: int) -> None:
@@ -127,11 +132,19 @@ class Person(mesa.Agent):
         return RETURNEE if self.flags & F_EVER_MIGRATED else HOME
 
     def selectable(self, t: int, channel: int) -> bool:
-        """May the origin's agency select this person for ``channel``? (ban, age and sex rules)"""
-        org, o = self.model.policy.origin, self.origin
+        """May this person apply through ``channel``? (re-entry ban; skill for the skilled channels,
+        age limits of study and traineeship; otherwise the agency's age and sex rules)"""
+        pol, o = self.model.policy, self.origin
+        org, b = pol.origin, pol.behaviour
         if self.ban_end > t:
             return False
         age = self.age(t)
+        if channel == CH_HIGHLY_SKILLED or channel == CH_RESEARCHER:
+            return self.skill == 2
+        if channel == CH_STUDENT:
+            return self.skill >= 1 and age < b.student_age_max[t] + 1
+        if channel == CH_TRAINEE:
+            return self.skill >= 1 and age < b.trainee_age_max[t] + 1
         if age < org.selection_age_min[t, o] or age >= org.selection_age_max[t, o] + 1:
             return False
         if channel == CH_SEASONAL and org.selection_female_only[t, o] > 0.5 and self.sex != 1:
@@ -173,9 +186,26 @@ class Person(mesa.Agent):
         self.employer = None
 
     def go_home(self, t: int, reason: int, legal_job: bool) -> None:
-        """Return home for ``reason``: recorded, employer released, stay reset."""
-        rec, o, d = self.model.records, self.origin, self.destination
+        """Return home for ``reason``: recorded, employer released, stay reset.
+
+        A skills-transfer programme may move a returnee who gained human capital abroad up a skill
+        level; a clean record from a legal stay (``legal_job``) earns a multiple-entry short-stay
+        visa where the corridor gives them.
+        """
+        model = self.model
+        pol, rec, o, d = model.policy, model.records, self.origin, self.destination
         rec.returns[t, reason, o, d] += 1
+        if self.status == HIGHLY_SKILLED:
+            rec.returns_highly_skilled[t, o, d] += 1
+        if self.skill == 2:
+            rec.returns_skilled[t, o, d] += 1
+        elif self.human_capital >= 1.1 and self.draw(rng.SKILLS, t) < pol.origin.skills_transfer[t, o]:
+            self.skill += 1
+            rec.skill_upgrades[t, o] += 1
+        if legal_job:
+            years = pol.corridor.multiple_entry_visa_years[t, o, d]
+            if years > 0:
+                self.visa_end = t + 12 * int(years)
         stay = t - self.last_departure
         rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
         rec.human_capital_returned[t, o] += self.human_capital - 1.0

@@ -11,9 +11,12 @@ from ..scenario import Scenario, load_scenario
 from ..scenario.pack import pack
 from .abroad import AbroadPhases
 from .agents import Person
-from .market import MarketPhases
-from .mobility import MobilityPhases
+from .applications import ApplicationsPhase
+from .conditions import ConditionsPhase
+from .departures import DeparturesPhase
 from .population import PopulationPhases
+from .recruitment import RecruitmentPhase
+from .returns import ReturnPhases
 from .world import build
 
 #: The monthly schedule: the engine's ``SCHEDULE`` (its phase "records" is ``record_month`` here,
@@ -22,7 +25,8 @@ SCHEDULE = ("conditions", "recruitment", "applications", "consulates", "departur
             "end_of_stay", "enforcement", "returns", "demography", "record_month")
 
 
-class ReferenceModel(MarketPhases, MobilityPhases, AbroadPhases, PopulationPhases, mesa.Model):
+class ReferenceModel(ConditionsPhase, RecruitmentPhase, ApplicationsPhase, DeparturesPhase, AbroadPhases, ReturnPhases,
+                     PopulationPhases, mesa.Model):
     """The executable specification of the monthly rules, and the correctness oracle of the engine.
 
     ``scenario``: a Scenario, a bundled name or a path; ``overrides`` as for

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import rng
-from ..state import CH_SEASONAL, CH_TEMPORARY, F_EVER_MIGRATED
+from ..state import CH_IRREGULAR, F_EVER_MIGRATED, LEGAL_CHANNELS
 from .agents import Person
 
 
@@ -38,13 +38,17 @@ class PopulationPhases:
             community.entrants_left = 0
 
     def record_month(self, t: int, cal: int) -> None:
-        """Phase 10: this month's stocks (the flows were counted as they happened); the agencies' prospects."""
+        """Phase 10: this month's stocks (the flows were counted as they happened); the skilled at home
+        (ethical-recruitment cap) and the agencies' prospects of each legal channel and destination."""
         rec = self.records
-        none = len(self.scenario.destinations)
+        D = len(self.scenario.destinations)
+        pool = {}  # (origin, channel, destination) -> persons registered
+        for origin in self.origins:
+            origin.skilled_home = 0.0
         for person in self.persons():
             o = person.origin
             abroad = person.abroad
-            rec.stock[t, person.status, o, person.destination if abroad else none] += 1
+            rec.stock[t, person.status, o, person.destination if abroad else D] += 1
             if person.flags & F_EVER_MIGRATED:
                 rec.ever_migrants[t, o] += 1
                 rec.legal_trips[t, o] += person.trips
@@ -55,15 +59,20 @@ class PopulationPhases:
                     rec.skilled_abroad[t, o] += 1
                 else:
                     rec.skilled_home[t, o] += 1
-            if person.at_home_free and person.channel in (CH_SEASONAL, CH_TEMPORARY):
-                rec.pool_size[t, o, person.channel] += 1
-        # prospect of a legal channel: offers asked of the agency over the last year / pool now
+                    self.origins[o].skilled_home += 1.0
+            k = person.channel
+            if person.at_home_free and k >= 0 and k != CH_IRREGULAR:
+                rec.pool_size[t, o, k] += 1
+                key = (o, k, person.destination % D)  # (a destination of -1 counts as the last, as in the engine)
+                pool[key] = pool.get(key, 0.0) + 1.0
+        # prospect: offers asked of the agency over the last year per person registered now
         for origin in self.origins:
-            for k in (CH_SEASONAL, CH_TEMPORARY):
-                if t < 12:
-                    origin.prospect[k] = 1.0
-                else:
-                    yearly = 0.0
-                    for asked in origin.intended[k]:
-                        yearly += asked
-                    origin.prospect[k] = min(1.0, yearly / max(rec.pool_size[t, origin.index, k], 1.0))
+            for k in LEGAL_CHANNELS:
+                for d in range(D):
+                    if t < 12:
+                        origin.prospect[k][d] = 1.0
+                    else:
+                        yearly = 0.0
+                        for asked in origin.intended[k][d]:
+                            yearly += asked
+                        origin.prospect[k][d] = min(1.0, yearly / max(pool.get((origin.index, k, d), 0.0), 1.0))

@@ -12,31 +12,36 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
-from ..state import CH_SEASONAL, CH_TEMPORARY, N_CHANNEL
+from ..state import CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, N_CHANNEL
 from ..world import community_agents
 from .agents import Community, Employer, Person
 
 
 class Origin:
-    """An origin country: channel costs, risks and openness this month; the agency's pool."""
+    """An origin country: cost, risk and openness of each channel to each destination this month;
+    the agency's pools; the ethical-recruitment allowance of its skilled."""
 
     def __init__(self, index: int, name: str, n_dest: int, n_market: int):
+        K, D = N_CHANNEL, n_dest
         self.index = index
         self.name = name
         self.wage_index = 1.0                      # cumulated home wage growth since the first month
-        self.removal = [0.0] * n_dest              # yearly removal probability if irregular in d
-        self.cost = [0.0] * N_CHANNEL              # one-off cost of each channel, EUR
-        self.risk = [0.0] * N_CHANNEL              # perceived probability of failure of each channel
-        self.channel_open = [0.0] * N_CHANNEL      # 1 when the channel is open to the origin
-        self.quota_used = [[0.0] * N_CHANNEL for _ in range(n_dest)]  # offers this calendar year, agents
-        self.pool = [0.0] * N_CHANNEL              # eligible pool members counted while recruiting
-        self.intended = [[0.0] * 12 for _ in range(N_CHANNEL)]  # offers asked of the agency, last 12 months
-        self.prospect = [1.0] * N_CHANNEL          # chance a registration leads to an offer within a year
+        self.removal = [0.0] * D                   # yearly removal probability if irregular in d
+        self.irregular_success = 0.0               # probability an irregular attempt gets through
+        self.cost = [[0.0] * D for _ in range(K)]  # [channel][destination] one-off cost, EUR
+        self.risk = [[0.0] * D for _ in range(K)]  # [channel][destination] perceived probability of failure
+        self.channel_open = [[0.0] * D for _ in range(K)]  # 1 when the channel to d is open to the origin
+        self.quota_used = [[0.0] * K for _ in range(D)]    # [destination][channel] offers this calendar year
+        self.pool = [[0.0] * D for _ in range(K)]  # eligible pool members counted while recruiting
+        self.intended = [[[0.0] * 12 for _ in range(D)] for _ in range(K)]  # offers asked, last 12 months
+        self.prospect = [[1.0] * D for _ in range(K)]  # chance a registration leads to an offer within a year
         self.select_prob = [0.0] * n_market        # probability a pool member is selected for a market
+        self.skilled_home = 0.0                    # skilled persons at home at the last records
+        self.skilled_cap = 0.0                     # skilled the legal channels may still recruit this year
 
 
 class Market:
-    """A destination sector: its employers and the calendar of its season."""
+    """A destination sector: its employers, the channel it recruits through and its calendar."""
 
     def __init__(self, model, index: int, destination: int, sector: int):
         self.model = model
@@ -50,12 +55,17 @@ class Market:
     def _p(self, name: str, t: int) -> float:
         return getattr(self.model.policy.market, name)[t, self.index]
 
-    def seasonal(self, t: int) -> bool:
-        return self._p("seasonal", t) > 0.5
-
     def channel(self, t: int) -> int:
-        """The legal channel of this market's jobs."""
-        return CH_SEASONAL if self.seasonal(t) else CH_TEMPORARY
+        """The channel this market recruits through (its ``channel`` code)."""
+        return int(self._p("channel", t))
+
+    def yearly_intake(self, t: int) -> bool:
+        """Seasonal work and studies start once a year; the other markets take people on every month."""
+        return self.channel(t) in (CH_SEASONAL, CH_STUDENT)
+
+    def labour_market(self, t: int) -> bool:
+        """Seasonal and temporary work: employers short of workers may take on irregular workers."""
+        return self.channel(t) in (CH_SEASONAL, CH_TEMPORARY)
 
     def stay_months(self, t: int) -> int:
         """Months of a seasonal stay: the season, capped by the destination's maximum per year."""
@@ -63,27 +73,44 @@ class Market:
         return int(min(self._p("season_months", t), cap))
 
     def recruits_now(self, t: int, cal: int) -> bool:
-        """Recruitment month (every month for all-year work)."""
-        if self._p("seasonal", t) < 0.5:
+        """Recruitment month (every month for all-year markets)."""
+        if not self.yearly_intake(t):
             return True
         start = int(self._p("season_start", t)) - 1
         return cal == (start - int(self._p("recruitment_lead", t))) % 12
 
     def work_starts_now(self, t: int, cal: int) -> bool:
-        """Season start (every month for all-year work)."""
-        if self._p("seasonal", t) < 0.5:
+        """Season or academic year start (every month for all-year markets)."""
+        if not self.yearly_intake(t):
             return True
         return cal == int(self._p("season_start", t)) - 1
 
     def job_start(self, t: int, cal: int) -> int:
-        """Month a job offered now starts: the next season start, or now for all-year work."""
-        if self._p("seasonal", t) < 0.5:
+        """Month a place offered now starts: the next season (academic year) start, or now."""
+        if not self.yearly_intake(t):
             return t
         return t + (int(self._p("season_start", t)) - 1 - cal) % 12
 
     def demand_agents(self, t: int) -> float:
         """Demand for third-country workers in agents, after Community preference."""
         return self._p("demand", t) / self.model.scale * (1.0 - self._p("community_preference", t))
+
+
+def quota_of(policy, t: int, o: int, d: int, k: int) -> float:
+    """The corridor o -> d's yearly quota of channel ``k`` (real persons; 0 for other channels)."""
+    cor = policy.corridor
+    quotas = {CH_SEASONAL: cor.quota_seasonal, CH_TEMPORARY: cor.quota_temporary,
+              CH_HIGHLY_SKILLED: cor.quota_highly_skilled, CH_STUDENT: cor.quota_student,
+              CH_RESEARCHER: cor.quota_researcher, CH_TRAINEE: cor.quota_trainee}
+    return quotas[k][t, o, d] if k in quotas else 0.0
+
+
+def permit_months(policy, t: int, d: int, k: int) -> int:
+    """Length of the permit of an all-year channel ``k`` in destination ``d`` (seasonal: see consulates)."""
+    dst = policy.destination
+    months = {CH_HIGHLY_SKILLED: dst.hs_permit_months, CH_STUDENT: dst.study_months,
+              CH_RESEARCHER: dst.research_months, CH_TRAINEE: dst.training_months}.get(k, dst.temporary_permit_months)
+    return int(months[t, d])
 
 
 def build(model) -> None:
@@ -94,7 +121,7 @@ def build(model) -> None:
     agents0 = community_agents(s)
     model.communities = [Community(model, c, name, o, int(agents0[c])) for c, (o, name) in enumerate(s.communities)]
     for community in model.communities:
-        community.irregular_gain = [0.0] * D
+        community.gain = [[0.0] * D for _ in range(N_CHANNEL)]
     # markets and employers: sizes are lognormal shares of the market (computed as world.py does)
     model.markets, model.employers = [], []
     for m, (d, sector) in enumerate(s.markets):
@@ -120,3 +147,9 @@ def build(model) -> None:
             age = entry * 12 + int(rng.uniform(seed, rng.INIT, 0, i) * span)
             model.slots.append(Person(model, i, i, community, age, 0, rng.INIT))
     model.next_pid = len(model.slots)
+    # the ethical-recruitment allowance starts at the cap share of the skilled at home (reset each January)
+    for person in model.slots:
+        if person.skill == 2:
+            model.origins[person.origin].skilled_home += 1.0
+    for origin in model.origins:
+        origin.skilled_cap = model.policy.origin.ethical_recruitment_cap[0, origin.index] * origin.skilled_home

@@ -292,8 +292,27 @@ def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
     return changes
 
 
+MARKET_CHANNELS = {"seasonal": 0, "temporary": 1, "highly_skilled": 3, "student": 4, "researcher": 5, "trainee": 6}
+
+
+def _channel_codes(raw: dict, where: str) -> None:
+    """Sectors may name their channel (``channel = "seasonal"``): turn names into codes."""
+    for dname, dest in (raw.get("destinations") or {}).items():
+        for sname, sector in ((dest or {}).get("sectors") or {}).items() if isinstance(dest, dict) else []:
+            value = sector.get("channel") if isinstance(sector, dict) else None
+            key = f"destinations.{dname}.sectors.{sname}.channel"
+            if isinstance(value, str):
+                if value not in MARKET_CHANNELS:
+                    raise ScenarioError(f"{where}: {key} = {value!r}: must be one of {', '.join(MARKET_CHANNELS)}")
+                sector["channel"] = MARKET_CHANNELS[value]
+            elif isinstance(value, int) and value not in MARKET_CHANNELS.values():
+                raise ScenarioError(f"{where}: {key} = {value}: must be one of {', '.join(MARKET_CHANNELS)} "
+                                    f"(codes {sorted(MARKET_CHANNELS.values())})")
+
+
 def build(raw: dict, where: str) -> Scenario:
     """Validate raw tables into a Scenario; ScenarioError with every problem otherwise."""
+    _channel_codes(raw, where)
     try:
         model = ScenarioModel.model_validate(raw)
     except ValidationError as exc:

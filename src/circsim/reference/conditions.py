@@ -1,0 +1,123 @@
+"""Phase 1 of the reference schedule: conditions (what each channel offers, employers' demand)."""
+
+from __future__ import annotations
+
+import math
+
+from .. import rng, rules
+from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
+from .agents import clip01
+from .world import quota_of
+
+
+class ConditionsPhase:
+    """Home incomes, the gain, cost, risk and openness of each (channel, destination), employers' demand."""
+
+    def conditions(self, t: int, cal: int) -> None:
+        """Phase 1: this month's quantities derived from the policy parameters."""
+        pol = self.policy
+        b, org, dst = pol.behaviour, pol.origin, pol.destination
+        D = len(self.scenario.destinations)
+        if cal == 0:  # a new calendar year: quotas and the ethical-recruitment allowance start again
+            for origin in self.origins:
+                origin.quota_used = [[0.0] * N_CHANNEL for _ in range(D)]
+                origin.skilled_cap = org.ethical_recruitment_cap[t, origin.index] * origin.skilled_home
+        for origin in self.origins:
+            o = origin.index
+            origin.wage_index *= (1.0 + float(org.home_wage_growth[t, o])) ** (1.0 / 12.0)
+            for d in range(D):
+                origin.removal[d] = rules.removal_probability_year(dst.detection_rate[t, d],
+                                                                   org.readmission_cooperation[t, o])
+            # the irregular route: border control, document checks, anti-smuggling action
+            origin.irregular_success = ((1.0 - org.border_control[t, o])
+                                        * (1.0 - b.document_fraud_share[t] * org.travel_document_security[t, o])
+                                        * (1.0 - b.smuggling_success_effect[t] * org.anti_smuggling[t, o]))
+        # mean wage of each destination weighted by demand (informal work, jobs without an employer)
+        self.dest_wage = []
+        for d in range(D):
+            num = den = 0.0
+            for market in self.markets:
+                if market.destination == d:
+                    num += pol.market.wage[t, market.index] * pol.market.demand[t, market.index]
+                    den += pol.market.demand[t, market.index]
+            self.dest_wage.append(num / den if den > 0 else 0.0)
+        for origin in self.origins:
+            self._channels_of(origin, t)
+        for community in self.communities:
+            self._gains_of(community, t)
+        self._employers_demand(t, cal)
+
+    def _channels_of(self, origin, t: int) -> None:
+        """Openness, one-off cost and perceived risk of each channel to each destination for ``origin``."""
+        pol = self.policy
+        b, org, cor, mkt = pol.behaviour, pol.origin, pol.corridor, pol.market
+        o = origin.index
+        informed = org.information_campaign[t, o]
+        for k in range(N_CHANNEL):
+            origin.channel_open[k] = [0.0] * len(origin.removal)
+        for d in range(len(origin.removal)):
+            for market in self.markets:
+                m = market.index
+                if market.destination != d or mkt.demand[t, m] <= 0 or cor.recruitment_share[t, o, d] <= 0:
+                    continue
+                k = market.channel(t)
+                if quota_of(pol, t, o, d, k) > 0:
+                    origin.channel_open[k][d] = 1.0
+            fee = cor.visa_fee[t, o, d] * (1.0 - cor.fee_exemption[t, o, d])
+            for k in range(N_CHANNEL):
+                origin.cost[k][d] = fee
+                origin.risk[k][d] = cor.refusal_rate[t, o, d]
+            if cor.facilitation_agreement[t, o, d] > 0.5:  # no fee for students, researchers, trainees
+                for k in (CH_STUDENT, CH_RESEARCHER, CH_TRAINEE):
+                    origin.cost[k][d] = 0.0
+            origin.channel_open[CH_IRREGULAR][d] = 1.0 if cor.irregular_route_share[t, o, d] > 0 else 0.0
+            origin.cost[CH_IRREGULAR][d] = org.smuggling_cost[t, o] * (1.0 + b.smuggling_cost_effect[t] * org.anti_smuggling[t, o])
+            true_risk = 1.0 - origin.irregular_success * (1.0 - origin.removal[d])
+            origin.risk[CH_IRREGULAR][d] = true_risk * (1.0 - b.risk_underestimation[t] * (1.0 - informed))
+
+    def _gains_of(self, community, t: int) -> None:
+        """Expected yearly income gain over staying of each channel and destination (demand-weighted)."""
+        pol = self.policy
+        b, com, dst, mkt = pol.behaviour, pol.community, pol.destination, pol.market
+        c, origin = community.index, self.origins[community.origin]
+        D = len(self.scenario.destinations)
+        home = com.home_wage[t, c] * origin.wage_index * (1.0 - com.unemployment[t, c])
+        community.home_income = home
+        gain = [[0.0] * D for _ in range(N_CHANNEL)]
+        weight = [[0.0] * D for _ in range(N_CHANNEL)]
+        for market in self.markets:
+            m, d, k = market.index, market.destination, market.channel(t)
+            months = market.stay_months(t) if k == CH_SEASONAL else 12.0
+            gain[k][d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
+            weight[k][d] += mkt.demand[t, m]
+        for d in range(D):
+            for k in range(N_CHANNEL):
+                if weight[k][d] > 0:
+                    gain[k][d] /= weight[k][d]
+            informal = self.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
+            gain[CH_IRREGULAR][d] = 12.0 * (informal - dst.living_cost[t, d] - home)
+        community.gain = gain
+
+    def _employers_demand(self, t: int, cal: int) -> None:
+        """Each employer's share of its market's demand (cumulative rounding keeps the market total),
+        this month's demand, and at a job start its willingness to hire irregular workers."""
+        mkt = self.policy.market
+        for market in self.markets:
+            total, cumulated, given = market.demand_agents(t), 0.0, 0
+            for employer in market.employers:
+                cumulated += employer.size * total
+                now = math.floor(cumulated + 0.5)
+                employer.target = now - given
+                given = now
+        for employer in self.employers:
+            market = employer.market
+            m = market.index
+            if market.channel(t) == CH_SEASONAL:
+                start = int(mkt.season_start[t, m]) - 1
+                in_season = (cal - start) % 12 < int(mkt.season_months[t, m])
+                employer.demand = employer.target if in_season else 0
+            else:
+                employer.demand = employer.target
+            if market.work_starts_now(t, cal):
+                compliance = clip01(mkt.compliance[t, m] + employer.compliance_offset)
+                employer.irregular_ok = 1 if rng.uniform(self.seed, rng.COMPLIANCE, t, employer.index) >= compliance else 0

@@ -1,0 +1,136 @@
+"""Phase 4 of the reference schedule: departures, long-term residents coming back, job starts."""
+
+from __future__ import annotations
+
+from .. import rng
+from ..state import (APPROVED, CH_IRREGULAR, CH_LONG_TERM, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
+                     F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
+                     F_TRAINED, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE)
+from .agents import as_float32
+
+
+class DeparturesPhase:
+    """Approved persons leave at their job (study, research, training) start; irregular entrants arrive;
+    long-term residents end their stay at home; employers short of workers take on irregular persons."""
+
+    def departures(self, t: int, cal: int) -> None:
+        """Phase 4: departures in slot order, then the job start of each market."""
+        for employer in self.employers:
+            employer.arrivals = 0
+        for person in self.persons():
+            if person.status == APPROVED and person.stay_end <= t:
+                self.depart_legally(person, t)
+            elif person.at_home_free and person.channel == CH_IRREGULAR:
+                self.enter_irregularly(person, t)
+            elif person.status == LONG_TERM_AWAY:
+                self.end_stay_at_home(person, t)
+        self.job_start(t, cal)
+
+    def depart_legally(self, person, t: int) -> None:
+        """Leave for the job: pre-departure training maybe; a seasonal stay or a stay until the permit ends."""
+        pol, rec = self.policy, self.records
+        employer = person.employer
+        market = employer.market
+        o, d, k = person.origin, market.destination, person.channel
+        flags = person.flags
+        if not flags & F_TRAINED and person.draw(rng.TRAINING, t) < pol.origin.predeparture_training[t, o]:
+            flags |= F_TRAINED
+            person.human_capital = as_float32(person.human_capital + pol.behaviour.training_hc_gain[t])
+            rec.trained[t, o] += 1
+        person.status = CHANNEL_STATUS[k]
+        if k == CH_SEASONAL:
+            person.stay_end = t + market.stay_months(t)
+            if flags & F_EVER_SEASONAL:
+                rec.seasonal_repeat[t, o, d] += 1
+            else:
+                rec.seasonal_first_timers[t, o, d] += 1
+            gap = t - person.last_departure
+            if person.trips == 1 and flags & F_PREV_SEASONAL and 9 <= gap <= 15:
+                rec.seasonal_came_back[person.last_departure, o, d] += 1
+            flags |= F_EVER_SEASONAL | F_PREV_SEASONAL
+        else:
+            person.stay_end = person.permit_end
+            flags &= ~F_PREV_SEASONAL
+        if flags & F_REHIRE_OFFER:
+            rec.filled_rehire[t, market.index] += 1
+        else:
+            rec.filled_new[t, market.index] += 1
+        person.flags = (flags | F_EVER_MIGRATED) & ~(F_REHIRE_OFFER | F_TIE_RENEWED)
+        employer.offers -= 1
+        employer.workers += 1
+        employer.arrivals += 1
+        person.trips = min(person.trips + 1, 255)
+        person.last_departure = person.last_move = t
+        person.legal_months = 0
+        person.network = 1.0
+        rec.departures[t, k, o, d] += 1
+
+    def enter_irregularly(self, person, t: int) -> None:
+        person.status = IRREGULAR
+        person.employer = None
+        person.sector = -1
+        person.flags = (person.flags | F_EVER_MIGRATED | F_EVER_IRREGULAR) & ~F_PREV_SEASONAL
+        person.last_departure = person.last_move = t
+        person.legal_months = 0
+        person.network = 1.0
+        self.records.departures[t, CH_IRREGULAR, person.origin, person.destination] += 1
+
+    def end_stay_at_home(self, person, t: int) -> None:
+        """A long-term resident at home: back at the end of the stay (a legal trip), or, absent beyond
+        the allowed months, the status is lost and they stay."""
+        rec, o, d = self.records, person.origin, person.destination
+        if person.flags & F_OVERRUN:
+            if t - person.last_move > self.policy.destination.allowed_absence_months[t, d]:
+                rec.ltr_status_lost[t, o, d] += 1
+                person.status = RETURNEE
+                person.destination = -1
+                person.channel = -1
+                person.stay_end = NEVER
+                person.flags &= ~F_OVERRUN
+        elif person.stay_end <= t:
+            person.status = LONG_TERM
+            person.stay_end = NEVER
+            person.trips = min(person.trips + 1, 255)
+            person.last_departure = person.last_move = t
+            rec.departures[t, CH_LONG_TERM, o, d] += 1
+
+    def job_start(self, t: int, cal: int) -> None:
+        """Vacancies at job start; in labour markets non-compliant employers take irregular persons;
+        the rest is a shortage."""
+        rec = self.records
+        for employer in self.employers:
+            employer.open = 0  # vacancies left from this month's recruitment are not job-start vacancies
+        starting = [market for market in self.markets if market.work_starts_now(t, cal)]
+        wanted = 0
+        for market in starting:
+            irregular_allowed = market.labour_market(t)
+            for employer in market.employers:
+                before = employer.workers - employer.arrivals
+                rec.vacancies[t, market.index] += max(employer.demand - before, 0)
+                gap = employer.demand - employer.workers
+                employer.open = gap if (gap > 0 and employer.irregular_ok == 1 and irregular_allowed) else 0
+                wanted += employer.open
+        if wanted > 0:
+            # each irregular person without an employer goes to the first employer of the destination with room
+            first = [0] * len(self.scenario.destinations)
+            n = len(self.employers)
+            for person in self.persons():
+                if person.status != IRREGULAR or person.employer is not None:
+                    continue
+                d = person.destination
+                j = first[d]
+                while j < n and (self.employers[j].open <= 0 or self.employers[j].market.destination != d):
+                    j += 1
+                first[d] = j
+                if j == n:
+                    continue
+                employer = self.employers[j]
+                person.employer = employer
+                person.sector = employer.market.sector
+                employer.workers += 1
+                employer.open -= 1
+                rec.filled_irregular[t, employer.market.index] += 1
+        for market in starting:
+            for employer in market.employers:
+                rec.unfilled[t, market.index] += max(employer.demand - employer.workers, 0)
+                employer.open = 0

@@ -1,0 +1,118 @@
+"""Phases 7 and 8 of the reference schedule: enforcement (with regularisation) and returns."""
+
+from __future__ import annotations
+
+from .. import rng, rules
+from ..phases.common import DURATION_BINS
+from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_FORMER_RESIDENT, F_GOOD_RECORD,
+                     F_OVERRUN, F_TIE_RENEWED, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
+                     R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
+from .agents import as_float32
+
+
+class ReturnPhases:
+    """Regularisation, detection and removal; voluntary returns, circular stays of long-term residents,
+    spending, business starts and short stays at home."""
+
+    def enforcement(self, t: int, cal: int) -> None:
+        """Phase 7: regularisation; detection, return decisions carried out with readmission and within
+        capacity; bans."""
+        pol, rec = self.policy, self.records
+        dst = pol.destination
+        capacity = [int(rng.stochastic_round(dst.return_capacity[t, d] / self.scale, self.seed, rng.RETURN_CAPACITY, t, d))
+                    for d in range(len(self.scenario.destinations))]
+        for person in self.persons():
+            if person.status != IRREGULAR:
+                continue
+            o, d = person.origin, person.destination
+            if (dst.regularisation[t, d] > 0.5 and t - person.last_departure >= dst.regularisation_min_months[t, d]
+                    and (person.employer is not None or dst.regularisation_employment[t, d] < 0.5)):
+                person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them
+                person.channel = CH_TEMPORARY
+                person.permit_end = t + int(dst.temporary_permit_months[t, d])
+                person.stay_end = person.permit_end
+                person.legal_months = 0
+                rec.regularisations[t, o, d] += 1
+                continue
+            if person.draw(rng.DETECT, t) >= dst.detection_rate[t, d]:
+                continue
+            rec.detections[t, o, d] += 1
+            rec.return_decisions[t, o, d] += 1
+            if capacity[d] > 0 and person.draw(rng.READMIT, t) < pol.origin.readmission_cooperation[t, o]:
+                capacity[d] -= 1
+                rec.returns_enforced[t, o, d] += 1
+                person.go_home(t, R_ENFORCED, False)
+                person.ban_end = t + 12 * int(dst.ban_years[t, d])
+                person.flags = (person.flags | F_BANNED_ONCE) & ~F_GOOD_RECORD
+
+    def returns(self, t: int, cal: int) -> None:
+        """Phase 8: circular stays and voluntary returns from abroad; spending, businesses and short stays at home."""
+        keep = 1.0 - self.policy.behaviour.home_spending[t]
+        for person in self.persons():
+            status = person.status
+            if status in (TEMPORARY, IRREGULAR, HIGHLY_SKILLED, RESEARCHER, LONG_TERM):
+                if status == LONG_TERM and self.starts_circular_stay(person, t):
+                    continue
+                self.consider_voluntary_return(person, t)
+            elif status in (HOME, RETURNEE, APPLICANT, APPROVED, LONG_TERM_AWAY):
+                person.savings = as_float32(person.savings * keep)
+                self.life_at_home(person, t)
+
+    def starts_circular_stay(self, person, t: int) -> bool:
+        """A long-term resident plans a stay in the origin country (geometric length); goes if it fits the
+        allowed absence, or anyway with ``absence_overrun`` (the status will then be lost)."""
+        b, rec = self.policy.behaviour, self.records
+        if person.draw(rng.CIRCULAR, t) >= b.ltr_circular_hazard[t]:
+            return False
+        o, d = person.origin, person.destination
+        months = rules.geometric_months(b.circular_stay_months[t], person.draw(rng.CIRCULAR + rng.SUBSTREAM, t))
+        fits = months <= self.policy.destination.allowed_absence_months[t, d]
+        if not fits and person.draw(rng.CIRCULAR + 2 * rng.SUBSTREAM, t) >= b.absence_overrun[t]:
+            return False
+        rec.returns[t, R_CIRCULAR_STAY, o, d] += 1
+        stay = t - person.last_departure
+        rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
+        person.release_employer()
+        person.status = LONG_TERM_AWAY
+        person.stay_end = t + months
+        person.last_move = t
+        if not fits:
+            person.flags |= F_OVERRUN
+        return True
+
+    def consider_voluntary_return(self, person, t: int) -> None:
+        """Voluntary return with ``rules.voluntary_return_hazard``; the bonuses are paid on return."""
+        pol = self.policy
+        b, org = pol.behaviour, pol.origin
+        o, d = person.origin, person.destination
+        bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if person.skill == 2 else 0.0)
+        way_back = 1.0 if (pol.corridor.facilitated_readmission[t, o, d] > 0.5
+                           and person.flags & F_FORMER_RESIDENT) else 0.0
+        hazard = rules.voluntary_return_hazard(
+            b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
+            person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
+            org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
+            12.0 * person.community.home_income, b.voluntary_readmission[t], way_back)
+        if person.draw(rng.VOLUNTARY, t) < hazard:
+            person.add_savings(bonus)
+            person.go_home(t, R_VOLUNTARY, person.status != IRREGULAR)
+
+    def life_at_home(self, person, t: int) -> None:
+        """Business starts in the first year home; short stays abroad with a multiple-entry visa."""
+        pol, rec = self.policy, self.records
+        b = pol.behaviour
+        c, o, status = person.community.index, person.origin, person.status
+        if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
+                and person.savings > 0):
+            hazard = rules.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
+                                           b.business_capital[t], b.business_support[t],
+                                           pol.origin.reintegration_support[t, o])
+            if person.draw(rng.BUSINESS, t) < hazard:
+                person.flags |= F_BUSINESS
+                person.add_savings(-b.business_capital[t])
+                rec.businesses_started[t, c] += 1
+        if (status == RETURNEE and person.visa_end > t and (person.short_stay == NEVER or t - person.short_stay >= 6)
+                and person.draw(rng.SHORT_STAY, t) < b.short_stay_hazard[t]):
+            person.short_stay = t
+            person.flags |= F_TIE_RENEWED
+            rec.short_stays[t, o] += 1
