@@ -80,8 +80,7 @@ def main(argv=None) -> int:
     parser.add_argument("--opt-in-10m", action="store_true", help="also 10,000,000 persons (one repeat, ~2 min)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scenarios", default="baseline",
-                        help="comma-separated scenario names or paths (the 'every instrument on' scenario is "
-                             "pending the policy-menu issue; add it here when it exists)")
+                        help="comma-separated scenario names or paths (every instrument on: all_instruments)")
     parser.add_argument("--years", type=int, default=None, help="recorded years (default: the scenario's)")
     parser.add_argument("--json", default=None, help="write all results to this JSON file")
     args = parser.parse_args(argv)

@@ -188,7 +188,8 @@ def test_longer_allowed_absence_raises_circular_stays_without_lowering_the_ltr_s
 
 
 def test_temporary_permit_renewal_keeps_workers_longer():
-    stock = lambda ds: float(ds.stock.sel(status="temporary").isel(time=-1).sum())
+    # renewed workers stay, and after ltr_years become long-term residents
+    stock = lambda ds: float(ds.stock.sel(status=["temporary", "long_term", "long_term_away"]).isel(time=-1).sum())
     higher(runs(renewal_probability=0.1), runs(renewal_probability=0.9), stock)
     higher(runs(renewal_probability=0.1), runs(renewal_probability=0.9), lambda ds: float(ds.renewals.sum()))
 

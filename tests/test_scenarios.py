@@ -110,3 +110,11 @@ def test_cli_bad_file_exits_2(tmp_path):
     f.write_text('extends = "baseline"\nyears = 0\n')
     result = runner.invoke(app, ["run", str(f)])
     assert result.exit_code == 2 and str(f) in result.output and "years" in result.output
+
+
+def test_timeline_changes_after_the_end_are_validated_but_do_not_apply(tmp_path):
+    s = circsim.load_scenario("mobility_partnership", years=2)  # the partnership is signed in 2011
+    assert s.changes == []
+    msg, _ = _error(tmp_path, 'extends = "baseline"\nyears = 2\n[[timeline]]\nat = "2030-01"\n'
+                              'origins.Morocco.border_control = 2.0\n')
+    assert "timeline[0].origins.Morocco.border_control" in msg and "0 to 1" in msg

@@ -269,9 +269,8 @@ def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
         at = entry.get("at")
         if not isinstance(at, str) or not MONTH.match(at):
             raise ScenarioError(f"{where}: timeline[{i}].at = {at!r}: must be a month 'YYYY-MM'")
-        if month_index(at) > last:
-            raise ScenarioError(f"{where}: timeline[{i}].at = {at!r}: after the end of the run ({data['start']} + {data['years']} years)")
         month = max(month_index(at) - first, 0)
+        after_end = month_index(at) > last  # validated, but never takes effect in this run
         for key, value in _flatten({k: v for k, v in entry.items() if k != "at"}):
             paths = _targets(data, key)
             if not paths:
@@ -287,7 +286,8 @@ def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
                     value = check_value(p, value)
                 except ValidationError as exc:
                     raise from_validation(exc, where, (f"timeline[{i}]", *path)) from None
-                changes.append((month, ".".join(path), value))
+                if not after_end:
+                    changes.append((month, ".".join(path), value))
     changes.sort(key=lambda c: c[0])  # stable: later entries win at the same month
     return changes
 
