@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import xarray as xr  # noqa: E402
 
-ABROAD = ["seasonal", "temporary", "irregular"]
+ABROAD = ["seasonal", "temporary", "highly_skilled", "student", "researcher", "trainee", "long_term", "irregular"]
 
 
 def _band(ax, da: xr.DataArray, label: str) -> None:
