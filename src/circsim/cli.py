@@ -203,6 +203,55 @@ def sensitivity_cmd(
 
 
 @app.command()
+def calibrate(
+    config: Path = typer.Argument(..., help="Calibration config (TOML), e.g. calibration/huelva.toml"),
+    method: str = typer.Option("smm", help="smm (differential evolution) or abc (pyabc ABC-SMC)"),
+    out: Optional[Path] = typer.Option(None, help="Results folder (default: calibration/results/<scenario>-<method>)"),
+    bundle: bool = typer.Option(False, help="Also install the calibrated scenario among the bundled ones"),
+):
+    """Calibrate free parameters to published targets; write the overlay scenario and a report."""
+    from .calibration import calibrate as run_calibration
+    from .scenario import ScenarioError
+
+    try:
+        result = run_calibration(config, method=method, out=out, bundle=bundle)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    typer.echo(f"{result['method']}: " + ", ".join(f"{k} = {v:.4g}" for k, v in result["values"].items()))
+    typer.echo(_targets_table(result["table"]))
+    if "transfer" in result:
+        typer.echo("\nbehaviour carried over to the other scheme, without refitting:")
+        typer.echo(_targets_table(result["transfer"]))
+
+
+@app.command()
+def validate(
+    scenario: str = typer.Argument(..., help="Scenario (bundled name or path)"),
+    targets: List[Path] = typer.Option(..., "--targets", help="Target file(s)"),
+    seeds: int = typer.Option(10, min=2, help="Seeds for the model's 95 % interval"),
+):
+    """Compare a scenario with published targets: model mean and 95 % interval over seeds."""
+    from . import load_scenario
+    from .calibration import load_targets, report
+    from .scenario import ScenarioError
+
+    try:
+        table = report(load_scenario(scenario), load_targets(targets), range(1, seeds + 1))
+    except ScenarioError as exc:
+        _fail(str(exc))
+    typer.echo(_targets_table(table))
+
+
+def _targets_table(table) -> str:
+    lines = [f"{'target':32s} {'use':>8s} {'observed':>10s} {'interval':>20s} {'model':>10s} {'95 % interval':>22s}  in?"]
+    for name, r in table.iterrows():
+        lines.append(f"{name:32s} {r['use']:>8s} {r['observed']:10.4g} {'[' + format(r['low'], '.4g') + ', ' + format(r['high'], '.4g') + ']':>20s} "
+                     f"{r['model']:10.4g} {'[' + format(r['model_low'], '.4g') + ', ' + format(r['model_high'], '.4g') + ']':>22s}  "
+                     f"{'yes' if r['within'] else 'no'}")
+    return "\n".join(lines)
+
+
+@app.command()
 def scenarios():
     """List the bundled scenarios with the question each answers."""
     from .scenario.loader import BUNDLED, bundled_names

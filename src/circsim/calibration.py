@@ -1,0 +1,342 @@
+"""Calibration against published figures: targets, a distance, SMM and ABC-SMC, reports.
+
+A *target* (``calibration/targets/*.toml``) names a model output — a headline indicator or a
+statistic in ``STATISTICS`` —, the observed value, an interval (read as a 95 % interval of a
+normal error: sd = width / 3.92), its source, and whether it is used to ``fit`` or kept aside
+to ``validate``. A *calibration config* (``calibration/*.toml``) names the scenario, the target
+files, the free parameters with bounds, the seeds (common random numbers: every evaluation
+uses the same seeds) and the settings of each method:
+
+* ``smm``: simulated method of moments — minimise the sum of squared standardised differences
+  between the model's mean over seeds and the observed values with
+  ``scipy.optimize.differential_evolution``;
+* ``abc``: approximate Bayesian computation by sequential Monte Carlo with pyabc (uniform
+  priors on the bounds, the same standardised distance), giving a posterior sample; the
+  calibrated values are the posterior means.
+
+Both write a scenario overlay (``extends`` the scenario, sets the calibrated values) that
+``circsim run`` accepts, and a report: each target against the calibrated model's mean and 95 %
+interval over seeds, with a plot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .api import _scenario
+from .engine import Simulation
+from .outputs import HEADLINE, headline, summarise
+from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario.errors import from_validation
+from .scenario.loader import _param_of_path, _targets
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+def _travel_share(ds) -> float:
+    approved = float(ds.approvals.sel(channel="seasonal").sum())
+    return float(ds.departures.sel(channel="seasonal").sum()) / approved if approved else float("nan")
+
+
+def _remittance_per_worker_month(ds) -> float:
+    worker_months = float(ds.stock.sel(status=["seasonal", "temporary"]).sum())
+    return float(ds.remittances.sum()) / worker_months if worker_months else float("nan")
+
+
+#: statistics of a run besides the headline indicators: name -> (function of the dataset, unit)
+STATISTICS = {
+    "travel_share": (_travel_share, "seasonal departures / seasonal approvals"),
+    "remittance_per_worker_month": (_remittance_per_worker_month, "EUR remitted per month worked abroad"),
+}
+
+
+class Target(BaseModel):
+    model_config = _STRICT
+    name: str
+    output: str
+    observed: float
+    interval: tuple[float, float]
+    source: str
+    firmness: str = ""
+    use: Literal["fit", "validate"] = "fit"
+
+    @property
+    def sd(self) -> float:
+        return (self.interval[1] - self.interval[0]) / 3.92
+
+
+class TargetFile(BaseModel):
+    model_config = _STRICT
+    scenario: str
+    target: list[Target] = Field(min_length=1)
+
+
+class Free(BaseModel):
+    model_config = _STRICT
+    key: str
+    bounds: tuple[float, float]
+
+
+class SMM(BaseModel):
+    model_config = _STRICT
+    maxiter: int = Field(default=20, ge=1)
+    popsize: int = Field(default=8, ge=2)
+    seed: int = 0
+
+
+class ABC(BaseModel):
+    model_config = _STRICT
+    population_size: int = Field(default=100, ge=5)
+    generations: int = Field(default=5, ge=1)
+    seed: int = 0
+
+
+class CalibrationConfig(BaseModel):
+    model_config = _STRICT
+    scenario: str
+    targets: list[str] = Field(min_length=1)
+    seeds: list[int] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    persons: int | None = None
+    years: int | None = None
+    calibrated_name: str | None = None
+    transfer_to: str | None = None          # another scheme's scenario: receives the calibrated behaviour
+    transfer_targets: list[str] = Field(default_factory=list)
+    free: list[Free] = Field(min_length=1)
+    smm: SMM = Field(default_factory=SMM)
+    abc: ABC = Field(default_factory=ABC)
+
+
+def _read(path: Path, model: type[BaseModel]):
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation(exc, str(path)) from None
+
+
+def load_targets(paths: list[str | os.PathLike]) -> list[Target]:
+    """The targets of one or more target files; ScenarioError names a bad file and key."""
+    targets = []
+    for path in paths:
+        for t in _read(Path(path), TargetFile).target:
+            if t.output not in HEADLINE and t.output not in STATISTICS:
+                raise ScenarioError(f"{path}: target {t.name}: output {t.output!r} is not a headline indicator "
+                                    f"or a statistic ({', '.join(STATISTICS)})")
+            targets.append(t)
+    return targets
+
+
+def model_values(ds, targets: list[Target]) -> dict[str, float]:
+    """The model's value of each target's output in one run's dataset."""
+    h = headline(ds)
+    return {t.name: h[t.output] if t.output in h else STATISTICS[t.output][0](ds) for t in targets}
+
+
+def simulate(scenario: Scenario, seeds, targets: list[Target]) -> pd.DataFrame:
+    """The targets' outputs for each seed (rows) of a scenario."""
+    return pd.DataFrame([model_values(Simulation(scenario, seed).run(), targets) for seed in seeds], index=list(seeds))
+
+
+def distance(means: dict[str, float], targets: list[Target]) -> float:
+    """Sum of squared standardised differences over the ``fit`` targets (inf if one is undefined)."""
+    total = 0.0
+    for t in targets:
+        if t.use == "fit":
+            value = means[t.name]
+            if not np.isfinite(value):
+                return float("inf")
+            total += ((value - t.observed) / t.sd) ** 2
+    return total
+
+
+class Calibration:
+    """A loaded config: the scenario, its targets and free parameters, ready to evaluate."""
+
+    def __init__(self, config: str | os.PathLike | CalibrationConfig, folder: Path | None = None):
+        if isinstance(config, CalibrationConfig):
+            self.config, self.folder = config, folder or Path.cwd()
+        else:
+            path = Path(config)
+            self.config, self.folder = _read(path, CalibrationConfig), path.parent
+        c = self.config
+        keywords = {k: v for k, v in (("persons", c.persons), ("years", c.years)) if v is not None}
+        self.scenario = load_scenario(c.scenario, **keywords)
+        self.targets = load_targets([self.folder / p for p in c.targets])
+        for f in c.free:
+            paths = _targets(self.scenario.data, f.key)
+            params = {_param_of_path(self.scenario.data, p) for p in paths}
+            if not paths or None in params or len(params) != 1:
+                raise ScenarioError(f"free parameter {f.key!r}: does not name one declared parameter of {c.scenario}")
+            p = params.pop()
+            if not (p.lo <= f.bounds[0] < f.bounds[1] <= p.hi):
+                raise ScenarioError(f"free parameter {f.key}: bounds {list(f.bounds)} must lie within {p.range_text}")
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.config.free]
+
+    @property
+    def bounds(self) -> list[tuple[float, float]]:
+        return [tuple(f.bounds) for f in self.config.free]
+
+    def with_values(self, x) -> Scenario:
+        return self.scenario.replace(**dict(zip(self.keys, map(float, x))))
+
+    def objective(self, x) -> float:
+        """Distance of the model (mean over the config's seeds) at parameter values ``x``."""
+        return distance(simulate(self.with_values(x), self.config.seeds, self.targets).mean().to_dict(), self.targets)
+
+
+def smm(cal: Calibration) -> dict:
+    """Simulated method of moments by differential evolution; returns values and distance."""
+    from scipy.optimize import differential_evolution
+
+    s = cal.config.smm
+    res = differential_evolution(cal.objective, cal.bounds, maxiter=s.maxiter, popsize=s.popsize, seed=s.seed,
+                                 polish=False, tol=0.0, updating="deferred")
+    return {"method": "smm", "values": dict(zip(cal.keys, map(float, res.x))), "distance": float(res.fun),
+            "evaluations": int(res.nfev)}
+
+
+def abc(cal: Calibration, db: Path, client=None) -> dict:
+    """ABC-SMC with pyabc (uniform priors on the bounds); posterior means and the weighted sample."""
+    import pyabc
+
+    names = [f"p{j}" for j in range(len(cal.keys))]
+    prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in zip(names, cal.bounds)})
+    fit = [t for t in cal.targets if t.use == "fit"]
+
+    def model(par):
+        means = simulate(cal.with_values([par[n] for n in names]), cal.config.seeds, fit).mean()
+        return {t.name: float(means[t.name]) if np.isfinite(means[t.name]) else 1e9 for t in fit}
+
+    weights = {t.name: 1.0 / t.sd for t in fit}  # pyabc weighs the differences: standardised distance
+    dist = pyabc.PNormDistance(p=2, fixed_weights=weights)
+    sampler = (pyabc.sampler.DaskDistributedSampler(dask_client=client) if client is not None
+               else pyabc.sampler.SingleCoreSampler())
+    np.random.seed(cal.config.abc.seed)
+    run = pyabc.ABCSMC(model, prior, dist, population_size=cal.config.abc.population_size, sampler=sampler)
+    run.new("sqlite:///" + str(db), {t.name: t.observed for t in fit})
+    history = run.run(max_nr_populations=cal.config.abc.generations)
+    frame, w = history.get_distribution()
+    sample = frame[names].rename(columns=dict(zip(names, cal.keys)))
+    sample["weight"] = w
+    means = {k: float(np.average(sample[k], weights=w)) for k in cal.keys}
+    return {"method": "abc", "values": means, "sample": sample, "epsilon": float(history.get_all_populations()["epsilon"].iloc[-1])}
+
+
+def overlay_text(base: str, values: dict[str, float], name: str, method: str) -> str:
+    """A scenario file that extends ``base`` and sets the calibrated values (bare dotted keys)."""
+    lines = [f"# {name}: {base} with the values calibrated by circsim calibrate ({method}).",
+             "# Written by circsim.calibration; rerun the calibration rather than editing by hand.",
+             f'extends = "{base}"', f'name = "{name}"', f'description = "{base}, calibrated ({method})"']
+    lines += [f"{key} = {value:.6g}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def report(scenario: Scenario, targets: list[Target], seeds) -> pd.DataFrame:
+    """Each target against the model's mean and 95 % interval over ``seeds``."""
+    runs = simulate(scenario, seeds, targets)
+    summary = summarise(runs.to_dict("records"))
+    rows = []
+    for t in targets:
+        m = summary.loc[t.name]
+        rows.append({"target": t.name, "use": t.use, "output": t.output, "observed": t.observed,
+                     "low": t.interval[0], "high": t.interval[1], "model": m["mean"], "model_low": m["low"],
+                     "model_high": m["high"], "within": bool(t.interval[0] <= m["mean"] <= t.interval[1]),
+                     "z": (m["mean"] - t.observed) / t.sd, "source": t.source})
+    return pd.DataFrame(rows).set_index("target")
+
+
+def plot_report(table: pd.DataFrame, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(table) + 1.5))
+    y = np.arange(len(table))
+    scale = table["observed"].abs().replace(0, 1)
+    ax.errorbar(table["observed"] / scale, y, xerr=[(table["observed"] - table["low"]) / scale,
+                (table["high"] - table["observed"]) / scale], fmt="o", color="black", label="observed (interval)")
+    ax.errorbar(table["model"] / scale, y + 0.2, xerr=[(table["model"] - table["model_low"]) / scale,
+                (table["model_high"] - table["model"]) / scale], fmt="s", color="tab:blue", label="model (95 % over seeds)")
+    ax.set_yticks(y + 0.1, [f"{n} ({u})" for n, u in zip(table.index, table["use"])], fontsize=8)
+    ax.set_xlabel("value / observed")
+    ax.axvline(1.0, color="gray", lw=0.5)
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def calibrate(config: str | os.PathLike, method: str = "smm", out: str | os.PathLike | None = None,
+              bundle: bool = False, report_seeds=range(1, 11), client=None) -> dict:
+    """Run a calibration; write the overlay scenario, the report (CSV, PNG) and, for ABC, the posterior.
+
+    ``out``: the results folder (default ``calibration/results/<scenario>-<method>`` next to
+    the config). ``bundle``: also install the overlay in the bundled scenarios so that
+    ``circsim run <calibrated_name>`` works. Returns the result dict (values, distance, table).
+    """
+    cal = Calibration(config)
+    name = cal.config.calibrated_name or f"{cal.config.scenario}_calibrated"
+    out = Path(out) if out is not None else cal.folder / "results" / f"{cal.config.scenario}-{method}"
+    out.mkdir(parents=True, exist_ok=True)
+    if method == "smm":
+        result = smm(cal)
+    elif method == "abc":
+        result = abc(cal, out / "abc.db", client=client)
+        result["sample"].to_csv(out / "posterior.csv", index=False)
+        del result["sample"]
+    else:
+        raise ScenarioError(f"--method {method}: must be smm or abc")
+    text = overlay_text(cal.config.scenario, result["values"], name, method)
+    (out / f"{name}.toml").write_text(text)
+    if bundle:
+        from .scenario.loader import BUNDLED
+
+        (BUNDLED / f"{name}.toml").write_text(text)
+    table = report(cal.with_values(list(result["values"].values())), cal.targets, report_seeds)
+    table.to_csv(out / "report.csv")
+    plot_report(table, out / "report.png", f"{name} ({method}) against its targets")
+    (out / "result.json").write_text(json.dumps({k: v for k, v in result.items()}, indent=1))
+    result["table"] = table
+    if cal.config.transfer_to:
+        result["transfer"] = transfer(cal, result, out, bundle, report_seeds)
+    return result
+
+
+def transfer(cal: Calibration, result: dict, out: Path, bundle: bool, seeds) -> pd.DataFrame:
+    """Carry the calibrated *behavioural* values (``behaviour.*``) to another scheme, unrefitted.
+
+    Writes ``<transfer_to>_transfer.toml`` (extends that scheme's scenario) and a report of that
+    scheme's targets (``report_transfer.csv``, ``.png``).
+    """
+    target = cal.config.transfer_to
+    behaviour = {k: v for k, v in result["values"].items() if k.startswith("behaviour.")}
+    name = f"{target}_transfer"
+    text = overlay_text(target, behaviour, name, result["method"] + ", behaviour from " + cal.config.scenario)
+    (out / f"{name}.toml").write_text(text)
+    if bundle:
+        from .scenario.loader import BUNDLED
+
+        (BUNDLED / f"{name}.toml").write_text(text)
+    scenario = load_scenario(target).replace(**behaviour)
+    table = report(scenario, load_targets([cal.folder / p for p in cal.config.transfer_targets]), seeds)
+    table.to_csv(out / "report_transfer.csv")
+    plot_report(table, out / "report_transfer.png", f"{name}: behaviour calibrated on {cal.config.scenario}")
+    return table
