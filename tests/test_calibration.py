@@ -77,8 +77,12 @@ def test_bundled_targets_and_configs_load():
 
 
 @pytest.mark.slow
-def test_shipped_calibrated_scenario_lands_within_its_fit_targets():
-    targets = load_targets([ROOT / "calibration/targets/huelva.toml", ROOT / "calibration/targets/enforcement.toml"])
-    table = report(circsim.load_scenario("huelva_calibrated"), targets, range(1, 11))
+@pytest.mark.parametrize("scenario,files", [
+    ("huelva_calibrated", ["huelva.toml", "enforcement.toml"]),
+    ("catalonia_colombia_calibrated", ["catalonia_colombia.toml"]),
+])
+def test_shipped_calibrated_scenarios_land_within_their_fit_targets(scenario, files):
+    targets = load_targets([ROOT / "calibration" / "targets" / f for f in files])
+    table = report(circsim.load_scenario(scenario), targets, range(1, 11))
     fit = table[table["use"] == "fit"]
     assert fit["within"].all(), fit[["observed", "low", "high", "model"]]
