@@ -67,10 +67,6 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "regularisations": (OD, "persons/month", "Irregular persons regularised"),
     "short_stays": (("origin",), "persons/month", "Short stays abroad with a multiple-entry visa"),
 }
-#: stocks (not flows): summed over time they mean nothing; the headline uses their last value
-STOCKS = {"stock", "queue_length", "pool_size", "ever_migrants", "circular_migrants", "legal_trips",
-          "skilled_home", "skilled_abroad"}
-#: values already in EUR (weighted by scale, not counts)
 Records = namedtuple("Records", list(RECORDS))
 
 

@@ -188,8 +188,3 @@ def _run_distributed(sw, todo, series, record, workers, scheduler, client) -> No
             if cluster is not None:
                 cluster.close()
 
-
-def mean_over_seeds(ds: xr.Dataset, names: list[str]) -> xr.Dataset:
-    """Headline indicators averaged over the replicates (seeds) of each design point."""
-    keep = [k for k in HEADLINE if k in ds]
-    return ds[keep].groupby("point").mean("run")
