@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
+from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
                      F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, LEGAL_CHANNELS)
 from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, permit_months, quota_of,
                      recruits_now, selectable)
@@ -119,7 +119,7 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                 if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
                     continue
         k = p.channel[i]
-        if k >= 0 and k != 2 and selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i], k,
+        if k >= 0 and k != CH_IRREGULAR and selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i], k,
                                             org.selection_age_min[t, o], org.selection_age_max[t, o],
                                             org.selection_female_only[t, o], b.student_age_max[t],
                                             b.trainee_age_max[t]):
@@ -161,7 +161,7 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
         if not is_at_home_free(p.status[i]):
             continue
         k = p.channel[i]
-        if k < 0 or k == 2:
+        if k < 0 or k == CH_IRREGULAR:
             continue
         o = w.comm_origin[p.community[i]]
         dest = p.destination[i]

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from ..state import CHANNEL_NAMES, LEGAL_CHANNELS
 from .errors import ScenarioError, from_validation
 from .params import BY_NAME, RUN_KEYS, of_scope
 from .schema import MONTH, ScenarioModel, check_value
@@ -292,7 +293,8 @@ def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
     return changes
 
 
-MARKET_CHANNELS = {"seasonal": 0, "temporary": 1, "highly_skilled": 3, "student": 4, "researcher": 5, "trainee": 6}
+#: the channels a sector can recruit through, by name (codes from state.py)
+MARKET_CHANNELS = {CHANNEL_NAMES[k]: k for k in LEGAL_CHANNELS}
 
 
 def _channel_codes(raw: dict, where: str) -> None:
