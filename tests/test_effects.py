@@ -69,7 +69,8 @@ def test_scale_weights_outputs(small):
     """Twice the population, with every absolute quantity doubled, is the same agents at twice the weight."""
     a = circsim.run(small, 5)
     doubled = {"population": 2 * small.data["population"]}
-    for name in ("demand", "quota_seasonal", "quota_temporary", "consular_capacity", "return_capacity"):
+    for name in ("demand", "quota_seasonal", "quota_temporary", "consular_capacity", "return_capacity",
+                 "diaspora_long_term", "diaspora_irregular", "diaspora_returnees"):
         doubled.update(_doubled(small, name))
     b = circsim.run(small.replace(**doubled), 5)
     assert np.array_equal(2 * a.stock.values, b.stock.values)
@@ -117,3 +118,20 @@ def test_multiannual_permit_holders_skip_the_consulate(medium):
     multi = circsim.run(medium.replace(**{"corridors.*.*.seasonal_permit_years": 5}), 1)
     per_departure = lambda ds: float(ds.applications.sum()) / float(ds.departures.sel(channel="seasonal").sum())
     assert per_departure(multi) < 0.6 * per_departure(base)
+
+
+def test_longer_allowed_absence_keeps_more_long_term_residents():
+    """settled_circularity (allowed absence 12 -> 36 months from 2010) vs baseline, paired seeds: more
+    long-term residents keep the status (95 % interval above zero), and their stays at home number in
+    proportion to the long-term residents the scenario starts with."""
+    kw = dict(persons=20000, years=10)
+    base = circsim.load_scenario("baseline", **kw)
+    longer = circsim.load_scenario("settled_circularity", **kw)
+    a, b = headlines(base), headlines(longer)
+    diff = b["long_term_residents_end"] - a["long_term_residents_end"]
+    low, _ = stats.t.interval(0.95, len(diff) - 1, loc=diff.mean(), scale=stats.sem(diff))
+    assert low > 0, diff
+    start = sum(c["diaspora_long_term"] for row in base.data["corridors"].values() for c in row.values())
+    hazard = base.data["behaviour"]["ltr_circular_hazard"]
+    per_resident = a["circular_stays_per_year"].mean() / start
+    assert 0.5 * 12 * hazard < per_resident < 1.5 * 12 * hazard, per_resident

@@ -102,3 +102,44 @@ def test_parameter_doc_is_generated_from_the_declarations():
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "PARAMETERS.md"
     assert doc.read_text().strip() == markdown_table().strip(), "run: circsim params --markdown > docs/PARAMETERS.md"
+
+
+def test_headline_indicators_by_year_and_their_windows(ds, small):
+    years = small.months // 12
+    for key in HEADLINE:
+        series = ds[f"{key}_by_year"]
+        assert series.dims == ("year",) and series.sizes["year"] == years, key
+        assert "window" in ds[key].attrs, key
+    h = circsim.headline(ds)
+    assert float(ds.seasonal_departures_per_year_by_year.mean()) == pytest.approx(h["seasonal_departures_per_year"])
+    assert float(ds.irregular_stock_end_by_year[-1]) == h["irregular_stock_end"]
+    assert np.isnan(ds.first_timer_return_next_season_by_year[-1])  # its next season was not recorded
+    assert ds["irregular_stock_end"].attrs["window"].startswith("at the end of")
+
+
+def test_overstay_and_shortage_rates_by_channel(ds):
+    h = circsim.headline(ds)
+    seasonal = ds.overstays.sel(channel="seasonal").sum() / ds.stays_ended.sel(channel="seasonal").sum()
+    assert h["overstay_rate_seasonal"] == pytest.approx(float(seasonal))
+    assert min(h["overstay_rate_seasonal"], h["overstay_rate_other"]) <= h["overstay_rate"]
+    assert h["overstay_rate"] <= max(h["overstay_rate_seasonal"], h["overstay_rate_other"])
+    seasonal_markets = ds.market_channel == "seasonal"
+    assert h["shortage_rate_seasonal"] == pytest.approx(
+        float(ds.unfilled.where(seasonal_markets).sum() / ds.vacancies.where(seasonal_markets).sum()))
+
+
+def test_one_return_decision_per_irregular_episode(small):
+    """Frequent detection and no readmission: everyone detected many times, one decision each."""
+    s = small.replace(detection_rate=0.3, readmission_cooperation=0.0, burn_in_years=0)
+    sim = circsim.Simulation(s, 1)
+    irregular_at_start = int(np.count_nonzero(sim.persons.status == 12))
+    ds = sim.run()
+    episodes = irregular_at_start * s.scale + float(ds.departures.sel(channel="irregular").sum() + ds.overstays.sum())
+    assert float(ds.detections.sum()) > 2 * float(ds.return_decisions.sum())
+    assert float(ds.return_decisions.sum()) <= episodes
+
+
+def test_long_term_residents_coming_back_are_not_departures(small):
+    ds = circsim.run(small.replace(ltr_circular_hazard=0.2), 1)
+    assert float(ds.ltr_comebacks.sum()) > 0
+    assert float(ds.departures.sel(channel="long_term").sum()) == 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 #: Files (globs, relative to the package) whose contents compiled kernels depend on.
-KERNEL_SOURCES = ("rng.py", "rules.py", "state.py", "world.py", "engine.py", "records_spec.py", "phases/*.py",
+KERNEL_SOURCES = ("rng.py", "rules.py", "state.py", "world.py", "engine.py", "diaspora.py", "records_spec.py", "phases/*.py",
                   "scenario/params.py", "scenario/pack.py")
 
 

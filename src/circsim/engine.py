@@ -7,10 +7,13 @@ order each month, all inside one compiled loop (``advance``). ``run()`` returns 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numba import njit
 
 from . import _cache  # noqa: F401  (sets Numba's cache directory first)
+from . import diaspora
 from .phases.abroad import life_abroad
 from .phases.applications import applications
 from .phases.conditions import conditions
@@ -27,6 +30,10 @@ from .scenario import Scenario, load_scenario
 from .scenario.pack import pack
 from .state import EXITED, grow_persons
 from .world import build_world, initial_employers, initial_persons, scratch
+
+class ResolutionWarning(UserWarning):
+    """A run with fewer agents than its scenario needs for results that do not depend on the agent count."""
+
 
 #: The monthly schedule, in order (names as in docs/ODD.md).
 SCHEDULE = ("conditions", "recruitment", "applications", "consulates", "departures", "life_abroad",
@@ -73,12 +80,17 @@ class Simulation:
     def __init__(self, scenario: Scenario | str = "baseline", seed: int = 0):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         s = self.scenario
+        if s.persons < s.data["resolution_persons"]:
+            warnings.warn(f"{s.name}: {s.persons} agents is below the {s.data['resolution_persons']} at which this "
+                          "scenario's indicators stop depending on the agent count (docs/VALIDATION.md); "
+                          "results may differ from a finer run", ResolutionWarning, stacklevel=2)
         self.seed = int(seed)
         self.policy = pack(s)
         self.world = build_world(s)
         self.persons, n = initial_persons(s, self.policy, self.seed)
         self.initial_persons = n
         self.employers = initial_employers(s, self.policy, self.world, self.seed)
+        diaspora.place(s, self.policy, self.world, self.persons, self.employers, n, self.seed)
         self.scratch = scratch(s, self.policy, self.world, len(self.employers.market), n, self.persons)
         sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
         self.records = allocate(s.total_months, sizes)

@@ -22,18 +22,22 @@ except PackageNotFoundError:  # running from a source tree
 
 #: headline indicator -> (unit, description)
 HEADLINE = {
-    "overstay_rate": ("share", "Overstays / allowed stays that ended"),
+    "overstay_rate": ("share", "Overstays / allowed stays that ended, all channels"),
+    "overstay_rate_seasonal": ("share", "Overstays / seasonal stays that ended"),
+    "overstay_rate_other": ("share", "Overstays / non-seasonal legal stays that ended (temporary, skilled, study, research, training)"),
     "return_rate": ("share", "Returns at the end of an allowed stay / allowed stays that ended"),
     "repeat_participation": ("share", "Seasonal departures by workers with an earlier seasonal stay / all seasonal departures"),
     "first_timer_return_next_season": ("share", "First-season workers who came back the next season (last season's cohort excluded)"),
     "circular_share": ("share", "Ever-migrants with two or more legal trips, at the end"),
     "mean_trips": ("trips", "Legal trips per ever-migrant, at the end"),
     "irregular_stock_end": ("persons", "Irregular persons abroad at the end"),
-    "shortage_rate": ("share", "Unfilled positions / vacancies at job start"),
+    "shortage_rate": ("share", "Unfilled positions / vacancies at job start, all markets"),
+    "shortage_rate_seasonal": ("share", "Unfilled positions / vacancies at job start, seasonal markets"),
+    "shortage_rate_all_year": ("share", "Unfilled positions / vacancies at job start, all-year labour markets (temporary work)"),
     "remittances_total": ("EUR", "Remittances received over the run"),
     "seasonal_departures_per_year": ("persons/year", "Seasonal departures per year"),
     "irregular_entries_per_year": ("persons/year", "Irregular entries per year"),
-    "enforced_return_rate": ("share", "Return decisions carried out / issued"),
+    "enforced_return_rate": ("share", "Returns carried out / return decisions issued (one decision per irregular episode)"),
     "lost_offer_rate": ("share", "Job offers lost to visa delays / applications filed"),
     "mean_wait_months": ("months", "Mean wait of decided applications"),
     "brain_drain_rate": ("share", "Skilled abroad / all skilled, at the end"),
@@ -42,6 +46,7 @@ HEADLINE = {
     "highly_skilled_returns_per_year": ("persons/year", "Returns home of highly skilled workers per year"),
     "long_term_residents_end": ("persons", "Long-term residents at the end (abroad or on a stay at home)"),
     "circular_stays_per_year": ("stays/year", "Stays of long-term residents in the origin country per year"),
+    "ltr_comebacks_per_year": ("persons/year", "Long-term residents back from a stay in the origin country per year"),
     "regularisations_total": ("persons", "Irregular persons regularised over the run"),
     "departures_per_year": ("persons/year", "Legal departures per year, all channels"),
 }
@@ -54,6 +59,14 @@ def _coords(sim) -> dict:
         "channel": CHANNEL_NAMES, "reason": REASON_NAMES,
         "community": [c for _, c in s.communities], "sector": s.sectors, "duration": np.arange(61),
     }
+
+
+def _market_channels(s, n_dest: int, n_sector: int, sector_of: list[int]) -> np.ndarray:
+    """The channel each (destination, sector) recruits through, by name ('' where there is no such market)."""
+    out = np.full((n_dest, n_sector), "", dtype=object)
+    for m, (d, sector) in enumerate(s.markets):
+        out[d, sector_of[m]] = CHANNEL_NAMES[s.data["destinations"][s.destinations[d]]["sectors"][sector]["channel"]]
+    return out.astype(str)
 
 
 def to_dataset(sim) -> xr.Dataset:
@@ -80,9 +93,14 @@ def to_dataset(sim) -> xr.Dataset:
         units="months", description="Mean wait of the applications decided this month")
     ds["brain_drain_rate"] = (ds.skilled_abroad / (ds.skilled_abroad + ds.skilled_home).where(lambda x: x > 0)).assign_attrs(
         units="share", description="Skilled abroad / all skilled")
+    ds.coords["market_channel"] = (("destination", "sector"), _market_channels(s, n_dest, n_sector, sector_of))
+    span = windows(ds)
     for key, value in headline(ds).items():
         unit, description = HEADLINE[key]
-        ds[key] = xr.DataArray(value, attrs={"units": unit, "description": description, "headline": 1})
+        ds[key] = xr.DataArray(value, attrs={"units": unit, "description": description, "headline": 1,
+                                             "window": span[key]})
+    for key, series in headline_by_year(ds).data_vars.items():
+        ds[f"{key}_by_year"] = series
     ds.attrs.update({
         "title": f"circsim run of scenario {s.name}",
         "scenario_name": s.name, "scenario": s.to_json(), "scenario_source": str(s.source),
@@ -98,8 +116,21 @@ def _ratio(num, den) -> float:
     return float(num) / den if den > 0 else float("nan")
 
 
+#: headline indicators read at the last recorded month (the others are over the recorded months)
+AT_END = ("circular_share", "mean_trips", "irregular_stock_end", "brain_drain_rate", "long_term_residents_end")
+
+
+def _market_share(ds: xr.Dataset, num: str, den: str, channel: str | None) -> float:
+    """``num`` / ``den`` summed over the markets recruiting through ``channel`` (None: all)."""
+    a, b = ds[num], ds[den]
+    if channel is not None:
+        keep = ds.market_channel == channel
+        a, b = a.where(keep), b.where(keep)
+    return _ratio(a.sum(), b.sum())
+
+
 def headline(ds: xr.Dataset) -> dict[str, float]:
-    """The scalar headline indicators of one run's dataset."""
+    """The scalar headline indicators of one run's dataset (see ``HEADLINE``; windows: ``windows``)."""
     ended = ds.stays_ended.sum()
     returned = ds.returns.sel(reason=["end_of_season", "end_of_permit"]).sum()
     seasonal = ds.seasonal_repeat.sum() + ds.seasonal_first_timers.sum()
@@ -110,8 +141,12 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
     applications = ds.applications.sum()
     decided = (ds.approvals + ds.refusals).sum()
     skilled = (end.skilled_abroad + end.skilled_home).sum() if n else 0
+    other = ds.channel.isin(["temporary", "highly_skilled", "student", "researcher", "trainee"])
     return {
         "overstay_rate": _ratio(ds.overstays.sum(), ended),
+        "overstay_rate_seasonal": _ratio(ds.overstays.sel(channel="seasonal").sum(),
+                                         ds.stays_ended.sel(channel="seasonal").sum()),
+        "overstay_rate_other": _ratio(ds.overstays.where(other).sum(), ds.stays_ended.where(other).sum()),
         "return_rate": _ratio(returned, ended),
         "repeat_participation": _ratio(ds.seasonal_repeat.sum(), seasonal),
         "first_timer_return_next_season": _ratio(ds.seasonal_came_back.isel(time=cohorts).sum(),
@@ -119,7 +154,9 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
         "circular_share": _ratio(end.circular_migrants.sum(), end.ever_migrants.sum()) if n else float("nan"),
         "mean_trips": _ratio(end.legal_trips.sum(), end.ever_migrants.sum()) if n else float("nan"),
         "irregular_stock_end": float(end.stock.sel(status="irregular").sum()) if n else float("nan"),
-        "shortage_rate": _ratio(ds.unfilled.sum(), ds.vacancies.sum()),
+        "shortage_rate": _market_share(ds, "unfilled", "vacancies", None),
+        "shortage_rate_seasonal": _market_share(ds, "unfilled", "vacancies", "seasonal"),
+        "shortage_rate_all_year": _market_share(ds, "unfilled", "vacancies", "temporary"),
         "remittances_total": float(ds.remittances.sum()),
         "seasonal_departures_per_year": float(ds.departures.sel(channel="seasonal").sum()) / years,
         "irregular_entries_per_year": float(ds.departures.sel(channel="irregular").sum()) / years,
@@ -132,9 +169,52 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
         "highly_skilled_returns_per_year": float(ds.returns_highly_skilled.sum()) / years,
         "long_term_residents_end": float(end.stock.sel(status=["long_term", "long_term_away"]).sum()) if n else float("nan"),
         "circular_stays_per_year": float(ds.returns.sel(reason="circular_stay").sum()) / years,
+        "ltr_comebacks_per_year": float(ds.ltr_comebacks.sum()) / years,
         "regularisations_total": float(ds.regularisations.sum()),
         "departures_per_year": float(ds.departures.drop_sel(channel="irregular").sum()) / years,
     }
+
+
+def windows(ds: xr.Dataset) -> dict[str, str]:
+    """The months each headline indicator of ``ds`` is computed over, as text."""
+    if ds.sizes["time"] == 0:
+        return dict.fromkeys(HEADLINE, "no recorded month")
+    month = lambda i: str(ds.time.values[i])[:7]  # noqa: E731
+    out = dict.fromkeys(HEADLINE, f"recorded months {month(0)} to {month(-1)}")
+    for key in AT_END:
+        out[key] = f"at the end of {month(-1)}"
+    last_cohort = ds.sizes["time"] - 13
+    out["first_timer_return_next_season"] = (f"first-season cohorts {month(0)} to {month(last_cohort)}"
+                                             if last_cohort >= 0 else "no complete cohort")
+    return out
+
+
+def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
+    """Every headline indicator per calendar year of the recorded months (dimension ``year``).
+
+    Rates and flows are over the year's months (flows per year: the year's total); stocks and
+    shares at the end (``AT_END``) are read in the year's last month;
+    ``first_timer_return_next_season`` is by arrival cohort: first-season workers of the year who
+    came back the next season (NaN for a year whose next season was not recorded).
+    """
+    years = pd.DatetimeIndex(ds.time.values).year
+    labels = sorted(set(years))
+    rows = []
+    for year in labels:
+        idx = np.flatnonzero(years == year)
+        part = ds.isel(time=idx)
+        row = headline(part)
+        row["remittances_total"] = row["remittances_total"] * 12.0 / len(idx)  # per year
+        complete = idx[-1] <= ds.sizes["time"] - 13
+        row["first_timer_return_next_season"] = (
+            _ratio(part.seasonal_came_back.sum(), part.seasonal_first_timers.sum()) if complete else float("nan"))
+        rows.append(row)
+    out = xr.Dataset(coords={"year": labels})
+    for key, (unit, description) in HEADLINE.items():
+        out[key] = xr.DataArray([r[key] for r in rows], dims="year",
+                                attrs={"units": unit if key != "remittances_total" else "EUR/year",
+                                       "description": description + " (by calendar year)"})
+    return out
 
 
 def headline_of(ds: xr.Dataset) -> dict[str, float]:

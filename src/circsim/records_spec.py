@@ -21,8 +21,8 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "stock": (("status", *OD), "persons", "Persons by status at the end of the month (destination 'none': not abroad)"),
     "departures": (("channel", *OD), "persons/month", "Departures abroad by channel"),
     "returns": (("reason", *OD), "persons/month", "Returns home by reason"),
-    "overstays": (OD, "persons/month", "Allowed stays that ended in an overstay (became irregular)"),
-    "stays_ended": (OD, "persons/month", "Allowed stays that ended (returned or overstayed; renewals excluded)"),
+    "overstays": (("channel", *OD), "persons/month", "Allowed stays that ended in an overstay (became irregular), by channel of the stay"),
+    "stays_ended": (("channel", *OD), "persons/month", "Allowed stays that ended (returned or overstayed; renewals excluded), by channel"),
     "renewals": (OD, "persons/month", "Temporary permits renewed"),
     "applications": (("channel", *OD), "applications/month", "Applications filed at the consulate"),
     "approvals": (("channel", *OD), "applications/month", "Applications approved (permit issued)"),
@@ -36,7 +36,7 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "filled_irregular": (("market",), "positions/month", "Positions filled by irregular workers (non-compliant employers)"),
     "unfilled": (("market",), "positions/month", "Positions left unfilled at job start (shortage)"),
     "detections": (OD, "persons/month", "Irregular persons detected"),
-    "return_decisions": (OD, "persons/month", "Return decisions issued"),
+    "return_decisions": (OD, "persons/month", "Return decisions issued (one per irregular episode: at its first detection)"),
     "returns_enforced": (OD, "persons/month", "Return decisions carried out"),
     "interceptions": (("origin",), "persons/month", "Irregular departures intercepted by the origin's border control"),
     "remittances": (("community",), "EUR/month", "Remittances received"),
@@ -66,6 +66,7 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "graduate_jobs": (OD, "persons/month", "Graduating students taking a skilled job"),
     "regularisations": (OD, "persons/month", "Irregular persons regularised"),
     "short_stays": (("origin",), "persons/month", "Short stays abroad with a multiple-entry visa"),
+    "ltr_comebacks": (OD, "persons/month", "Long-term residents back from a stay in the origin country (not a departure or a trip)"),
 }
 Records = namedtuple("Records", list(RECORDS))
 

@@ -51,6 +51,7 @@ GRADUATE = 30         # a graduating student finds a skilled job / stays to sear
 MOBILITY = 31         # a researcher moves to another destination (and which)
 CIRCULAR = 32         # a long-term resident plans a stay in the origin country (with sub-streams)
 SHORT_STAY = 33       # a multiple-entry visa holder makes a short stay
+DIASPORA = 34         # who is abroad at the start, and their histories (with sub-streams)
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

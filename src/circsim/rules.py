@@ -71,14 +71,17 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 @njit(cache=True)
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_years, b_bonus, bonus_eur,
                             b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
-                            b_way_back=0.0, way_back=0.0):
+                            b_way_back, way_back, b_years, years_abroad):
     """Monthly probability of a voluntary return from abroad.
 
-    ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission.
+    ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission. The
+    hazard falls with the years spent abroad (capped at 20): returns concentrate in the first
+    years after arrival (Dustmann & Weiss 2007; Flahaux, Beauchemin & Schoumaker 2014).
     """
     x = (b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0) + b_age * max(age_years - 40.0, 0.0)
          + b_bonus * bonus_eur / 1000.0 + b_reint * reintegration - b_network * network
-         + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back)
+         + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back
+         - b_years * min(years_abroad, 20.0))
     return min(base * np.exp(x), 1.0)
 
 

@@ -77,6 +77,7 @@ F_FORMER_RESIDENT = 256  # has resided legally (12+ months, or a highly skilled 
 F_TRAINED = 512       # took part in pre-departure training
 F_TIE_RENEWED = 1024  # made a short stay with a multiple-entry visa since the last legal stay
 F_OVERRUN = 2048      # long-term resident away longer than the allowed absence (status will be lost)
+F_DECIDED = 4096      # a return decision was issued in the current irregular episode
 
 NEVER = -32768        # "no month" in int16 month fields
 

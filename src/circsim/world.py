@@ -9,7 +9,7 @@ from numba import njit
 
 from . import rng
 from .scenario.loader import Scenario
-from .state import (EMPLOYER_FIELDS, EXITED, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
+from .state import (AT_HOME, EMPLOYER_FIELDS, EXITED, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
 
 #: Fixed structure: which origin a community belongs to, which destination and sector a
 #: market (destination sector) is, which employers belong to a market.
@@ -29,6 +29,10 @@ Scratch = namedtuple("Scratch", [
     "emp_target",      # [E] migrant workers the employer wants in season (its share of market demand)
     "emp_open",        # [E] vacancies still open while recruiting
     "emp_arrivals",    # [E] workers who arrived this month
+    "rehire_mass",     # [E] expected callbacks: sum of eligible former workers' rehire probabilities
+    "rehire_calls",    # [E] former workers the employer calls back this recruitment round
+    "rehire_start",    # [E] random start of the employer's systematic sample of former workers
+    "rehire_cum",      # [E] running sum of rehire probabilities while sampling
     "pool",            # [O, channel, D] eligible pool members counted while recruiting
     "intended",        # [O, channel, D, 12] offers the agencies were asked for, last 12 months (ring)
     "prospect",        # [O, channel, D] chance that a pool registration leads to an offer within a year
@@ -150,13 +154,14 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
     O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
     K = N_CHANNEL
     f = np.zeros
-    alive = p.status != EXITED
-    skilled = np.bincount(world.comm_origin[p.community[alive & (p.skill == 2)]], minlength=O).astype(float)
+    at_home = np.isin(p.status, AT_HOME)
+    skilled = np.bincount(world.comm_origin[p.community[at_home & (p.skill == 2)]], minlength=O).astype(float)
     return Scratch(
         quota_used=f((O, D, K)), home_income=f(C), gain=f((C, K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
         channel_open=f((O, K, D)), irregular_success=f(O), dest_wage=f(D), removal=f((O, D)),
         emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
-        emp_arrivals=f(n_employers, dtype=np.int64), pool=f((O, K, D)), intended=f((O, K, D, 12)),
+        emp_arrivals=f(n_employers, dtype=np.int64), rehire_mass=f(n_employers), rehire_calls=f(n_employers, dtype=np.int64),
+        rehire_start=f(n_employers), rehire_cum=f(n_employers), pool=f((O, K, D)), intended=f((O, K, D, 12)),
         prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
         market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O), skilled_home=skilled,
         skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),

@@ -5,7 +5,7 @@ workers for the season (at most the destination's maximum months a year), the ot
 their permit ends. Where the origin runs pre-departure training, a share of departing legal
 migrants is trained (human capital, and a better chance of rehire). Irregular entrants who
 passed the border this month arrive. Long-term residents whose stay in the origin country has
-ended come back (a legal trip); one whose absence has run past the allowed months loses the
+ended come back (keeping the status; a comeback, not a departure or a new trip); one whose absence has run past the allowed months loses the
 status and stays home. Then, in each labour market (seasonal or temporary work) where work starts
 this month, employers still short of workers take on irregular persons present in the
 destination if they are willing this season (non-compliant), and what stays open is a shortage.
@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng
-from ..state import (APPROVED, CH_IRREGULAR, CH_LONG_TERM, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
+from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
                      F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL)
 from .common import labour_market, stay_months, work_starts_now
@@ -94,10 +94,8 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             elif p.stay_end[i] <= t:
                 p.status[i] = LONG_TERM
                 p.stay_end[i] = NEVER
-                p.trips[i] = min(p.trips[i] + 1, 255)
-                p.last_departure[i] = t
                 p.last_move[i] = t
-                rec.departures[t, CH_LONG_TERM, o, d] += 1
+                rec.ltr_comebacks[t, o, d] += 1
     # job start: vacancies, irregular hiring by non-compliant employers, shortage
     s.emp_open[:] = 0  # vacancies left from this month's recruitment are not job-start vacancies
     wanted = 0

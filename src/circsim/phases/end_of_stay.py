@@ -50,12 +50,13 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
         b.return_savings[t], p.savings[i] / target if target > 0 else 2.0,
         b.return_enforcement[t], s.removal[o, d], b.return_gain[t], s.gain[c, CH_IRREGULAR, d],
         b.return_years_abroad[t], p.months_abroad[i] / 12.0)
-    rec.stays_ended[t, o, d] += 1
+    k = p.channel[i]
+    rec.stays_ended[t, k, o, d] += 1
     if rng.uniform(seed, rng.END_OF_STAY, t, p.pid[i]) < p_return:
         go_home(p, i, e, w, pol, seed, t, reason, rec, True)
         p.flags[i] |= np.uint16(F_GOOD_RECORD)
     else:
-        rec.overstays[t, o, d] += 1
+        rec.overstays[t, k, o, d] += 1
         p.last_employer[i] = j
         release_employer(p, i, e)
         p.status[i] = IRREGULAR

@@ -5,8 +5,9 @@ the timeline), irregular persons present for at least ``regularisation_min_month
 ``regularisation_employment`` = 1, working for an employer) become temporary workers with a
 temporary permit; their employer keeps them, now legally.
 
-Each irregular person is detected with the destination's monthly ``detection_rate``; every
-detection gives a return decision. The decision is carried out only if the origin country
+Each irregular person is detected with the destination's monthly ``detection_rate``; the first
+detection of an irregular episode gives a return decision, which stands for the episode (a
+later detection does not issue another). At each detection the decision is carried out only if the origin country
 cooperates (``readmission_cooperation``: identification and travel documents) and the
 destination still has return capacity this month (persons taken in person order). A returned
 person is banned from legal re-entry for ``ban_years``. Decisions not carried out leave the
@@ -19,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng
-from ..state import CH_TEMPORARY, F_BANNED_ONCE, F_GOOD_RECORD, IRREGULAR, R_ENFORCED, TEMPORARY
+from ..state import CH_TEMPORARY, F_BANNED_ONCE, F_DECIDED, F_GOOD_RECORD, IRREGULAR, R_ENFORCED, TEMPORARY
 from .common import go_home
 
 
@@ -43,13 +44,16 @@ def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.permit_end[i] = t + int(dst.temporary_permit_months[t, d])
             p.stay_end[i] = p.permit_end[i]
             p.legal_months[i] = 0
+            p.flags[i] &= ~np.uint16(F_DECIDED)
             rec.regularisations[t, o, d] += 1
             continue
         if rng.uniform(seed, rng.DETECT, t, pid) >= dst.detection_rate[t, d]:
             continue
         o = w.comm_origin[p.community[i]]
         rec.detections[t, o, d] += 1
-        rec.return_decisions[t, o, d] += 1
+        if not p.flags[i] & F_DECIDED:  # the decision is issued once per episode and stands
+            rec.return_decisions[t, o, d] += 1
+            p.flags[i] |= np.uint16(F_DECIDED)
         if capacity[d] > 0 and rng.uniform(seed, rng.READMIT, t, pid) < pol.origin.readmission_cooperation[t, o]:
             capacity[d] -= 1
             rec.returns_enforced[t, o, d] += 1

@@ -3,8 +3,13 @@
 In a market's recruitment month (every month for all-year markets; once a year, ahead of the
 season or academic year, for seasonal work and studies) each employer opens its share of the
 market's migrant demand less the workers and offers it has. Former workers with a good record
-are offered rehire first (employer rehire propensity, raised by the scheme's rehire priority,
-by pre-departure training and by a tie kept through short stays); then the origin agencies fill
+are offered rehire first: each former worker's rehire probability q (employer rehire
+propensity, raised by the scheme's rehire priority, by pre-departure training and by a tie kept
+through short stays) adds to the employer's expected callbacks X; the employer calls back
+R = min(open places, X rounded stochastically) of them, chosen by systematic sampling in slot
+order (inclusion probability q R / X), so the expected callbacks are min(open places, X) however
+few agents an employer has (a per-person coin flip against a small number of places would
+rehire fewer the coarser the world); then the origin agencies fill
 the rest from their pools of people registered for that channel and destination, within each
 corridor's yearly quota, each offer turned into a match with the origin's job-matching
 efficiency (raised by labour-market information). An ethical recruitment cap stops offers to the
@@ -29,6 +34,25 @@ from .common import (age_years, clip01, is_at_home_free, job_start, market_chann
 @njit(cache=True, inline="always")
 def quota_left(pol, s, t, o, d, k, scale):
     return quota_of(pol, t, o, d, k) / scale - s.quota_used[o, d, k]
+
+
+@njit(cache=True, inline="always")
+def rehire_eligible(flags, ban_end, t, birth, retire):
+    """A former worker an employer may call back: a good record, no re-entry ban, below retirement age."""
+    return (flags & F_GOOD_RECORD) != 0 and ban_end <= t and age_years(birth, t) < retire
+
+
+@njit(cache=True, inline="always")
+def rehire_chance(p, i, e, j, pol, t, w):
+    """Probability that employer ``j`` wants its former worker ``i`` back (see ``rules.rehire_probability``)."""
+    m = e.market[j]
+    o = w.comm_origin[p.community[i]]
+    flags = p.flags[i]
+    b = pol.behaviour
+    return rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
+                                    pol.corridor.rehire_priority[t, o, w.market_dest[m]],
+                                    b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
+                                    b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
 
 
 @njit(cache=True, inline="always")
@@ -98,24 +122,34 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                     n_open += gap
     if n_open == 0:
         return
-    # 1. rehire of former workers; count the agencies' eligible pools on the way
+    # 1. rehire: each employer calls back min(open places, stochastic round of the expected
+    #    callbacks X = sum of its eligible former workers' rehire probabilities), chosen among
+    #    them by systematic sampling (inclusion probability q x R / X); count the pools on the way
     s.pool[:, :, :] = 0.0
     retire = b.retirement_age[t]
+    s.rehire_mass[:] = 0.0
+    for i in range(p.status.shape[0]):
+        if is_at_home_free(p.status[i]):
+            j = p.last_employer[i]
+            if j >= 0 and s.emp_open[j] > 0 and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire):
+                s.rehire_mass[j] += rehire_chance(p, i, e, j, pol, t, w)
+    for j in range(e.market.shape[0]):
+        s.rehire_cum[j] = 0.0
+        s.rehire_calls[j] = 0
+        if s.rehire_mass[j] > 0:
+            r = rng.stochastic_round(s.rehire_mass[j], seed, rng.REHIRE, t, j)
+            s.rehire_calls[j] = min(r, s.emp_open[j])
+            s.rehire_start[j] = rng.uniform(seed, rng.REHIRE + rng.SUBSTREAM, t, j)
     for i in range(p.status.shape[0]):
         if not is_at_home_free(p.status[i]):
             continue
         o = w.comm_origin[p.community[i]]
         j = p.last_employer[i]
-        flags = p.flags[i]
-        if (j >= 0 and s.emp_open[j] > 0 and (flags & F_GOOD_RECORD) and p.ban_end[i] <= t
-                and age_years(p.birth[i], t) < retire):
-            m = e.market[j]
-            d = w.market_dest[m]
-            q = rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
-                                         pol.corridor.rehire_priority[t, o, d],
-                                         b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
-                                         b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
-            if rng.uniform(seed, rng.REHIRE, t, p.pid[i]) < q:
+        if j >= 0 and s.rehire_calls[j] > 0 and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire):
+            step = s.rehire_calls[j] / s.rehire_mass[j]
+            before = np.floor(s.rehire_cum[j] * step + s.rehire_start[j])
+            s.rehire_cum[j] += rehire_chance(p, i, e, j, pol, t, w)
+            if np.floor(s.rehire_cum[j] * step + s.rehire_start[j]) > before and s.emp_open[j] > 0:
                 if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
                     continue
         k = p.channel[i]

@@ -66,7 +66,8 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                 b.voluntary_hazard[t], b.voluntary_savings[t], p.savings[i] / target if target > 0 else 2.0,
                 b.voluntary_age[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
-                p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c], b.voluntary_readmission[t], way_back)
+                p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c], b.voluntary_readmission[t], way_back,
+                b.voluntary_years_abroad[t], p.months_abroad[i] / 12.0)
             if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
                 p.savings[i] += bonus
                 go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)

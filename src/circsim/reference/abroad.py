@@ -147,12 +147,13 @@ class AbroadPhases:
             b.return_savings[t], person.savings_ratio(t), b.return_enforcement[t], self.origins[o].removal[d],
             b.return_gain[t], person.community.gain[CH_IRREGULAR][d], b.return_years_abroad[t],
             person.months_abroad / 12.0)
-        rec.stays_ended[t, o, d] += 1
+        k = person.channel
+        rec.stays_ended[t, k, o, d] += 1
         if self.returns_at_end_of_stay(person, t, p_return):
             person.go_home(t, reason, True)
             person.flags |= F_GOOD_RECORD
         else:
-            rec.overstays[t, o, d] += 1
+            rec.overstays[t, k, o, d] += 1
             person.last_employer = employer
             person.release_employer()
             person.status = IRREGULAR

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import rng, rules
 from ..phases.common import DURATION_BINS
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_EVER_MIGRATED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED,
                      F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
 
@@ -219,6 +219,7 @@ class Person(mesa.Agent):
         self.stay_end = NEVER
         self.last_move = t
         self.legal_months = 0
+        self.flags &= ~F_DECIDED  # an irregular episode, if any, is over
 
     def leave_population(self) -> None:
         """Leave the working-age population: employer or offer released, status EXITED."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import rng
-from ..state import (APPROVED, CH_IRREGULAR, CH_LONG_TERM, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
+from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
                      F_TRAINED, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE)
 from .agents import as_float32
@@ -90,9 +90,8 @@ class DeparturesPhase:
         elif person.stay_end <= t:
             person.status = LONG_TERM
             person.stay_end = NEVER
-            person.trips = min(person.trips + 1, 255)
-            person.last_departure = person.last_move = t
-            rec.departures[t, CH_LONG_TERM, o, d] += 1
+            person.last_move = t
+            rec.ltr_comebacks[t, o, d] += 1
 
     def job_start(self, t: int, cal: int) -> None:
         """Vacancies at job start; in labour markets non-compliant employers take irregular persons;

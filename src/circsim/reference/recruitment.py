@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import rng, rules
 from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
                      F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, LEGAL_CHANNELS)
@@ -102,19 +104,44 @@ class RecruitmentPhase:
         k = person.channel
         return k >= 0 and k != CH_IRREGULAR and person.selectable(t, k)
 
+    def _rehire_eligible(self, person, t: int, retire: float) -> bool:
+        """A former worker its employer may call back: a good record, no ban, below retirement age."""
+        return person.flags & F_GOOD_RECORD != 0 and person.ban_end <= t and person.age(t) < retire
+
     def _rehire_and_count_pools(self, t: int, cal: int) -> None:
-        """Employers re-offer former workers with a good record; the agencies' eligible pools are counted."""
+        """Employers call back former workers with a good record; the agencies' eligible pools are counted.
+
+        Each employer adds up its eligible former workers' rehire probabilities (X), calls back
+        R = min(open places, X rounded stochastically) of them, chosen by systematic sampling in slot
+        order (inclusion probability q R / X).
+        """
         retire = self.policy.behaviour.retirement_age[t]
         D = len(self.scenario.destinations)
         for origin in self.origins:
             origin.pool = [[0.0] * D for _ in origin.pool]
+        mass = {}
+        for person in self.persons():
+            former = person.last_employer
+            if (person.at_home_free and former is not None and former.open > 0
+                    and self._rehire_eligible(person, t, retire)):
+                mass[former.index] = mass.get(former.index, 0.0) + self.rehire_probability(person, former, t)
+        calls, start, cum = {}, {}, {}
+        for j, x in mass.items():
+            if x > 0:
+                calls[j] = min(int(rng.stochastic_round(x, self.seed, rng.REHIRE, t, j)), self.employers[j].open)
+                start[j] = rng.uniform(self.seed, rng.REHIRE + rng.SUBSTREAM, t, j)
+                cum[j] = 0.0
         for person in self.persons():
             if not person.at_home_free:
                 continue
             former = person.last_employer
-            if (former is not None and former.open > 0 and person.flags & F_GOOD_RECORD and person.ban_end <= t
-                    and person.age(t) < retire):
-                if (person.draw(rng.REHIRE, t) < self.rehire_probability(person, former, t)
+            if (former is not None and calls.get(former.index, 0) > 0
+                    and self._rehire_eligible(person, t, retire)):
+                j = former.index
+                step = calls[j] / mass[j]
+                before = math.floor(cum[j] * step + start[j])
+                cum[j] += self.rehire_probability(person, former, t)
+                if (math.floor(cum[j] * step + start[j]) > before and former.open > 0
                         and self.make_offer(person, former, t, cal, True)):
                     continue
             if self._registered(person, t):

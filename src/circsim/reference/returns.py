@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import rng, rules
 from ..phases.common import DURATION_BINS
-from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_FORMER_RESIDENT, F_GOOD_RECORD,
+from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_FORMER_RESIDENT, F_GOOD_RECORD,
                      F_OVERRUN, F_TIE_RENEWED, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
                      R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
 from .agents import as_float32
@@ -32,12 +32,15 @@ class ReturnPhases:
                 person.permit_end = t + int(dst.temporary_permit_months[t, d])
                 person.stay_end = person.permit_end
                 person.legal_months = 0
+                person.flags &= ~F_DECIDED
                 rec.regularisations[t, o, d] += 1
                 continue
             if person.draw(rng.DETECT, t) >= dst.detection_rate[t, d]:
                 continue
             rec.detections[t, o, d] += 1
-            rec.return_decisions[t, o, d] += 1
+            if not person.flags & F_DECIDED:  # one decision per irregular episode
+                rec.return_decisions[t, o, d] += 1
+                person.flags |= F_DECIDED
             if capacity[d] > 0 and person.draw(rng.READMIT, t) < pol.origin.readmission_cooperation[t, o]:
                 capacity[d] -= 1
                 rec.returns_enforced[t, o, d] += 1
@@ -92,7 +95,8 @@ class ReturnPhases:
             b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
             person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
             org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
-            12.0 * person.community.home_income, b.voluntary_readmission[t], way_back)
+            12.0 * person.community.home_income, b.voluntary_readmission[t], way_back,
+            b.voluntary_years_abroad[t], person.months_abroad / 12.0)
         if person.draw(rng.VOLUNTARY, t) < hazard:
             person.add_savings(bonus)
             person.go_home(t, R_VOLUNTARY, person.status != IRREGULAR)

@@ -147,9 +147,39 @@ def build(model) -> None:
             age = entry * 12 + int(rng.uniform(seed, rng.INIT, 0, i) * span)
             model.slots.append(Person(model, i, i, community, age, 0, rng.INIT))
     model.next_pid = len(model.slots)
+    _diaspora(model)
     # the ethical-recruitment allowance starts at the cap share of the skilled at home (reset each January)
     for person in model.slots:
-        if person.skill == 2:
+        if person.skill == 2 and not person.abroad:
             model.origins[person.origin].skilled_home += 1.0
     for origin in model.origins:
         origin.skilled_cap = model.policy.origin.ethical_recruitment_cap[0, origin.index] * origin.skilled_home
+
+
+#: person attributes the initial diaspora sets (diaspora.place); float32 ones are stored as Python floats
+_DIASPORA_FIELDS = ("status", "flags", "trips", "destination", "sector", "channel", "skill", "network", "human_capital",
+                    "permit_end", "stay_end", "last_move", "last_departure", "months_abroad", "legal_months")
+
+
+def _diaspora(model) -> None:
+    """Who is abroad at the start, and their histories: the engine's ``diaspora.place`` on a copy of the
+    initial population as arrays (the initial state is the scenario's input, not a rule of the
+    schedule), copied into the agents and employers."""
+    from ..diaspora import place
+    from ..world import build_world, initial_employers, initial_persons
+
+    s, seed, pol = model.scenario, model.seed, model.policy
+    world = build_world(s)
+    p, n = initial_persons(s, pol, seed)
+    e = initial_employers(s, pol, world, seed)
+    place(s, pol, world, p, e, n, seed)
+    for person in model.slots:
+        i = person.slot
+        for name in _DIASPORA_FIELDS:
+            value = getattr(p, name)[i]
+            setattr(person, name, float(value) if value.dtype.kind == "f" else int(value))
+        j, last = int(p.employer[i]), int(p.last_employer[i])
+        person.employer = model.employers[j] if j >= 0 else None
+        person.last_employer = model.employers[last] if last >= 0 else None
+    for employer in model.employers:
+        employer.workers = int(e.workers[employer.index])

@@ -137,6 +137,10 @@ PARAMS: list[Param] = [
     _p("voluntary_network", B, 0.5, 0.0, 10.0, "log-hazard per unit tie", "Effect (negative) of a network tie abroad"),
     _p("voluntary_home", B, 0.3, 0.0, 10.0, "log-hazard per 1000 EUR/year",
        "Effect of expected income at home (better conditions at home raise returns)"),
+    _p("voluntary_years_abroad", B, 0.15, 0.0, 2.0, "log-hazard per year",
+       "Effect (negative) of each year abroad, up to 20: returns concentrate in the first years after arrival",
+       source="Dustmann & Weiss (2007), British Journal of Industrial Relations 45(2); Flahaux, Beauchemin & "
+              "Schoumaker (2014): 20-50 % of immigrants leave within 5 years (shared/TARGETS.md)"),
     _p("business_hazard", B, 0.01, 0.0, 0.5, "1/month",
        "Monthly probability that a returnee starts a business in the first year home, all effects at zero"),
     _p("business_savings", B, 1.0, 0.0, 10.0, "log-hazard per capital", "Effect of savings relative to the capital needed"),
@@ -149,6 +153,9 @@ PARAMS: list[Param] = [
     _p("irregular_wage_factor", B, 0.7, 0.0, 1.0, "ratio", "Wage of irregular work relative to the legal wage"),
     _p("irregular_employment", B, 0.6, 0.0, 1.0, "1/month",
        "Probability that an irregular person without an employer finds informal work in a month"),
+    _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
+       "Share of the seasonal workforce at the start that had worked an earlier season (past seasons are "
+       "geometric with this ratio)", source=HUELVA + ": about 15,000 repeat workers of 21,500", dynamic=False),
     _p("retirement_age", B, 65, 40, 80, "years", "Age at which a person leaves the working-age population",
        integer=True, dynamic=False),
     _p("entry_age", B, 18, 14, 30, "years", "Age at which new entrants join their community",
@@ -276,6 +283,20 @@ PARAMS: list[Param] = [
        source="common consular instructions: up to 5 years", integer=True),
     _p("facilitation_agreement", K, 0, 0, 1, "flag",
        "1: students, researchers, trainees and bona fide returnees are decided first and pay no fee", integer=True),
+    # --- the diaspora at the start (initial state; see docs/ODD.md section 3.1) ----------
+    _p("diaspora_long_term", K, 0.0, 0.0, 1e8, "persons",
+       "Long-term residents from the origin living in the destination at the start (working age, modelled communities)",
+       source="national stocks (INE, ISTAT, OPI, ANPAL; shared/TARGETS.md) scaled to the modelled communities",
+       dynamic=False),
+    _p("diaspora_irregular", K, 0.0, 0.0, 1e8, "persons",
+       "Irregular residents from the origin in the destination at the start (working age, modelled communities)",
+       source="no register: an assumption stated in the scenario", dynamic=False),
+    _p("diaspora_returnees", K, 0.0, 0.0, 1e8, "persons",
+       "Former migrants to the destination living at home at the start (working age, modelled communities)",
+       dynamic=False),
+    _p("diaspora_years_abroad", K, 8.0, 0.0, 40.0, "years",
+       "Mean years abroad of the long-term and irregular residents at the start (exponential, within working age; "
+       "long-term residents have at least ltr_years)", dynamic=False),
 ]
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -296,6 +317,8 @@ RUN_KEYS = {
     "burn_in_years": "Years simulated before start and not recorded (0 to 50)",
     "persons": "Number of person agents (100 to 50,000,000)",
     "population": "Real working-age population they stand for (scale = population / persons)",
+    "resolution_persons": "Fewest agents at which the scenario's headline indicators agree with four times as many "
+                          "(measured, docs/VALIDATION.md); a run with fewer gets a warning (0: not measured)",
 }
 
 

@@ -50,6 +50,7 @@ class ScenarioModel(BaseModel):
     burn_in_years: int = Field(default=2, ge=0, le=50, description=RUN_KEYS["burn_in_years"])
     persons: int = Field(default=20000, ge=100, le=50_000_000, description=RUN_KEYS["persons"])
     population: float = Field(default=1_000_000.0, gt=0, le=1e10, description=RUN_KEYS["population"])
+    resolution_persons: int = Field(default=0, ge=0, le=50_000_000, description=RUN_KEYS["resolution_persons"])
     behaviour: Behaviour = Field(default_factory=Behaviour)  # type: ignore[valid-type]
     origins: dict[str, Origin] = Field(min_length=1)  # type: ignore[valid-type]
     destinations: dict[str, Destination] = Field(min_length=1)  # type: ignore[valid-type]
