@@ -69,7 +69,7 @@ VARIANTS = {
                   "returns_highly_skilled", "returns_skilled"]),
     "seasonal_multiannual": ("seasonal_multiannual", {}, ["filled_rehire", "seasonal_repeat", "seasonal_came_back"]),
     "settled_circularity": ("settled_circularity", dict(ltr_years=1, renewal_probability=0.95),
-                            ["ltr_granted", "returns:circular_stay", "departures:long_term", "ltr_status_lost",
+                            ["ltr_granted", "returns:circular_stay", "ltr_comebacks", "ltr_status_lost",
                              "stock:long_term_away"]),
     "readmission": ("readmission", dict(detection_rate=0.05, asc_irregular=0.0, return_capacity=500.0),
                     ["returns_enforced", "detections", "departures:irregular", "filled_irregular"]),
