@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
+
+try:  # recent typer carries its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:
+    from click import exceptions as click_errors
 
 from .scenario import ScenarioError
 
@@ -27,16 +31,16 @@ class Commands(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:
+        except click_errors.NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
-        except click.ClickException as exc:
+        except click_errors.ClickException as exc:
             _error(exc.format_message() + (f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""))
             code = exc.exit_code
         except ScenarioError as exc:
             _error(str(exc))
             code = 2
-        except click.Abort:
+        except typer.Abort:
             _error("aborted")
             code = 1
         code = code if isinstance(code, int) else 0
