@@ -316,3 +316,25 @@ def test_real_exit_with_undecodable_bytes_in_a_set_value(tmp_path):
                           timeout=120)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert done.stderr.startswith(b"error: ") and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- the first run: compiling is announced ------------------------------------------------------
+
+def test_a_cold_cache_is_detected(tmp_path, monkeypatch):
+    from circsim import _cache
+
+    monkeypatch.setattr(_cache, "CACHE_DIR", tmp_path)
+    assert _cache.is_cold()
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "engine.advance-40.py311.nbi", b"")
+    assert not _cache.is_cold()
+
+
+def test_the_first_run_announces_the_compile_before_the_progress_bar(capsys, monkeypatch):
+    from circsim import _cache
+
+    monkeypatch.setattr(_cache, "is_cold", lambda: True)
+    assert main(["run", "baseline", "--persons", "200", "--years", "1", "--set", "burn_in_years=0"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("compiling simulation kernels, first run only, about 3 minutes")
+    assert "0/12" not in err  # the bar starts after the first month, once the kernels are compiled
