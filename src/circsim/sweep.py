@@ -165,42 +165,46 @@ def sweep(
     if workers is not None:
         check_int(workers, 0, WORKERS_MAX, "--workers")
     group, done = _existing_store(sw, out, resume)
+    todo = [r for r in range(sw.n_runs) if r not in done]
     local = workers == 0 and scheduler is None and client is None
-    own, cluster = (client, None) if local or client is not None else _client(workers, scheduler)
+    own, cluster = (client, None) if local or client is not None or not todo else _client(workers, scheduler)
     try:
         if group is None:  # created once connected: an unreachable cluster leaves no store
             group = _new_store(sw, out)
-        todo = [r for r in range(sw.n_runs) if r not in done]
-        series = tuple(sw.spec.series)
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=sw.n_runs, initial=len(done), unit="run", desc=sw.spec.name, disable=not progress)
-        recorded = len(done)
-
-        def record(r, result):
-            nonlocal recorded
-            _record(group, r, result)
-            recorded += 1
-            bar.update(1)
-            if on_result is not None:
-                on_result(r, recorded)
-
-        try:
-            if local:
-                for r in todo:
-                    record(r, run_one(sw.scenario_of(r), sw.run_plan(r)[1], series))
-            elif todo:
-                _run_distributed(sw, todo, series, record, own)
-        finally:
-            bar.close()
+        _run_into(sw, group, todo, len(done), None if local else own, progress, on_result)
     finally:
-        if client is None and own is not None:
+        if own is not None and own is not client:
             own.close()
-            if cluster is not None:
-                cluster.close()
+        if cluster is not None:
+            cluster.close()
     ds = xr.open_zarr(str(out), consolidated=False).load()
     ds.attrs["runs_this_call"] = len(todo)
     return ds
+
+
+def _run_into(sw: Sweep, group, todo: list[int], recorded: int, client, progress: bool, on_result) -> None:
+    """Run ``todo`` (in this process if ``client`` is None) and record each run in ``group`` as it ends."""
+    from tqdm.auto import tqdm
+
+    series = tuple(sw.spec.series)
+    bar = tqdm(total=sw.n_runs, initial=recorded, unit="run", desc=sw.spec.name, disable=not progress)
+
+    def record(r, result):
+        nonlocal recorded
+        _record(group, r, result)
+        recorded += 1
+        bar.update(1)
+        if on_result is not None:
+            on_result(r, recorded)
+
+    try:
+        if client is None:
+            for r in todo:
+                record(r, run_one(sw.scenario_of(r), sw.run_plan(r)[1], series))
+        elif todo:
+            _run_distributed(sw, todo, series, record, client)
+    finally:
+        bar.close()
 
 
 def _run_distributed(sw, todo, series, record, client) -> None:

@@ -89,7 +89,7 @@ def parse_value(text: str) -> Any:
     except tomllib.TOMLDecodeError:
         return text
     except RecursionError:
-        value = None
+        value = None  # nested too deep for the parser itself
     if value is None or nesting(value) > NESTING_MAX:
         raise ScenarioError(f"--set: value {text[:40]!r}...: arrays nested more than {NESTING_MAX} deep")
     return value
@@ -113,6 +113,8 @@ def set_key(raw: dict, key: str, value: Any, where: str) -> None:
         table = raw
         for part in path[:-1]:
             table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                raise ScenarioError(f"{where} {key}: {part} is a value, not a table")
         table[path[-1]] = checked
 
 
