@@ -35,7 +35,8 @@ class Commands(TyperGroup):
             exc.show()
             code = exc.exit_code
         except click_errors.ClickException as exc:
-            _error(exc.format_message() + (f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""))
+            ctx = getattr(exc, "ctx", None)
+            _error(exc.format_message() + (f" (see `{ctx.command_path} --help`)" if ctx else ""))
             code = exc.exit_code
         except ScenarioError as exc:
             _error(str(exc))

@@ -6,6 +6,8 @@ check against these.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 from .errors import ScenarioError
 
 #: seeds are 64-bit signed integers inside the kernels
@@ -31,10 +33,10 @@ LAST_MONTH = "2262-03"
 
 
 def check_int(value: int, lo: int, hi: int, where: str) -> int:
-    """``value`` if it is an integer from ``lo`` to ``hi``; ScenarioError naming ``where`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+    """``value`` (a Python or NumPy integer) as an int from ``lo`` to ``hi``; ScenarioError naming ``where`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or not lo <= value <= hi:
         raise ScenarioError(f"{where} = {value!r}: must be an integer from {lo:,} to {hi:,}")
-    return value
+    return int(value)
 
 
 def check_seeds(first: int, count: int, where: str = "--seed") -> range:
