@@ -34,10 +34,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .api import _scenario
 from .engine import Simulation
 from .outputs import HEADLINE, headline, summarise
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
-from .scenario.keys import parameter_of
 from .scenario.limits import SEED_MAX, SEEDS_MAX
 from .writing import make_folder
 

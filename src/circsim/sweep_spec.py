@@ -37,10 +37,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
-from .scenario.keys import parameter_of
 from .scenario.limits import RUNS_MAX, SEED_MAX, SEEDS_MAX, check_int
 from .scenario.loader import resolve
 
