@@ -338,7 +338,7 @@ def load_scenario(
     raw = read_raw(path)
     items: list[tuple[str, Any]] = []
     if isinstance(overrides, Mapping):
-        items = list(overrides.items())
+        items = list(_flatten(overrides))  # nested tables ([overrides] in a sweep file) as dotted keys
     elif overrides is not None:
         for text in overrides:
             key, equals, value = text.partition("=")
