@@ -118,3 +118,10 @@ def test_timeline_changes_after_the_end_are_validated_but_do_not_apply(tmp_path)
     msg, _ = _error(tmp_path, 'extends = "baseline"\nyears = 2\n[[timeline]]\nat = "2030-01"\n'
                               'origins.Morocco.border_control = 2.0\n')
     assert "timeline[0].origins.Morocco.border_control" in msg and "0 to 1" in msg
+
+
+def test_overrides_may_be_nested_tables_or_dotted_keys():
+    s = circsim.load_scenario("baseline", overrides={"persons": 300, "origins": {"Morocco": {"border_control": 0.33}},
+                                                     "corridors.*.Spain.visa_fee": 5.0})
+    assert s.persons == 300 and s.data["origins"]["Morocco"]["border_control"] == 0.33
+    assert all(s.data["corridors"][o]["Spain"]["visa_fee"] == 5.0 for o in s.origins)

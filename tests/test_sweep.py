@@ -51,8 +51,8 @@ def test_designs_have_the_expected_points_within_bounds():
 
 
 @pytest.mark.parametrize("change,needle", [
-    ({"vary": [{"key": "origins.*.no_such", "values": [1]}]}, "does not name one declared parameter"),
-    ({"vary": [{"key": "origins.*.border_control", "values": [1.5]}]}, "must be from 0 to 1"),
+    ({"vary": [{"key": "origins.*.no_such", "values": [1]}]}, "no_such is not a parameter of origin scope"),
+    ({"vary": [{"key": "origins.*.border_control", "values": [1.5]}]}, "must be a number from 0 to 1"),
     ({"design": "lhs", "vary": [{"key": "origins.*.border_control", "values": [0.1]}]}, "needs `range"),
     ({"design": "factorial"}, "design"),
     ({"series": ["no_such_output"]}, "not an output variable"),

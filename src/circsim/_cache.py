@@ -30,6 +30,10 @@ def source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+#: minutes a cold compile of every kernel takes on two cores
+COMPILE_MINUTES = 3
+
+
 def configure() -> Path:
     """Point Numba's cache at a stable, source-keyed directory; returns it."""
     base = Path(os.environ.get("CIRCSIM_CACHE_DIR", Path.home() / ".cache" / "circsim" / "numba"))
@@ -43,3 +47,8 @@ def configure() -> Path:
 
 
 CACHE_DIR = configure()
+
+
+def is_cold() -> bool:
+    """True if no kernel compiled from the current sources is cached yet (the next run compiles)."""
+    return not any(CACHE_DIR.rglob("*.nbi"))

@@ -10,6 +10,7 @@ import xarray as xr
 from .engine import Simulation
 from .outputs import headline_of, summarise
 from .scenario import Scenario, load_scenario
+from .scenario.limits import SEED_MAX, check_int
 
 
 def _scenario(scenario: Scenario | str) -> Scenario:
@@ -17,8 +18,8 @@ def _scenario(scenario: Scenario | str) -> Scenario:
 
 
 def run(scenario: Scenario | str = "baseline", seed: int = 0, progress: bool = False) -> xr.Dataset:
-    """Run ``scenario`` (object, bundled name or path) once with ``seed``; returns the Dataset."""
-    return Simulation(_scenario(scenario), seed).run(progress=progress)
+    """Run ``scenario`` (object, bundled name or path) once with ``seed`` (0 to 2**63 - 1); returns the Dataset."""
+    return Simulation(_scenario(scenario), check_int(seed, 0, SEED_MAX, "seed")).run(progress=progress)
 
 
 def run_seeds(scenario: Scenario | str, seeds: Iterable[int], progress: bool = False) -> tuple[list[xr.Dataset], pd.DataFrame]:
@@ -58,6 +59,5 @@ def experiment(scenario: Scenario | str = "baseline", seed: int = 0, **params) -
         model.uncertainties = [RealParameter("readmission_cooperation", 0.0, 1.0)]
         model.outcomes = [ScalarOutcome("irregular_stock_end")]
     """
-    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    ds = Simulation(base.replace(**params) if params else base, seed).run()
-    return headline_of(ds)
+    base = _scenario(scenario)
+    return headline_of(run(base.replace(**params) if params else base, seed))

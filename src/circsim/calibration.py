@@ -22,21 +22,23 @@ interval over seeds, with a plot.
 from __future__ import annotations
 
 import json
+import math
 import os
-import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .api import _scenario
 from .engine import Simulation
 from .outputs import HEADLINE, headline, summarise
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
-from .scenario.loader import _param_of_path, _targets
+from .scenario.files import read_toml
+from .scenario.limits import SEED_MAX, SEEDS_MAX
+from .writing import make_folder
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -67,6 +69,17 @@ class Target(BaseModel):
     source: str
     firmness: str = ""
     use: Literal["fit", "validate"] = "fit"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Target":
+        low, high = self.interval
+        if not all(map(math.isfinite, (self.observed, low, high))):
+            raise ValueError("observed and interval must be finite numbers")
+        if not low < high:
+            raise ValueError(f"interval = [{low:g}, {high:g}]: low must be below high")
+        if not low <= self.observed <= high:
+            raise ValueError(f"observed = {self.observed:g} must lie within its interval [{low:g}, {high:g}]")
+        return self
 
     @property
     def sd(self) -> float:
@@ -103,7 +116,8 @@ class CalibrationConfig(BaseModel):
     model_config = _STRICT
     scenario: str
     targets: list[str] = Field(min_length=1)
-    seeds: list[int] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=SEED_MAX)]] = Field(default_factory=lambda: [1, 2, 3], min_length=1,
+                                                                   max_length=SEEDS_MAX)
     persons: int | None = None
     years: int | None = None
     calibrated_name: str | None = None
@@ -115,12 +129,7 @@ class CalibrationConfig(BaseModel):
 
 
 def _read(path: Path, model: type[BaseModel]):
-    try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    raw = read_toml(path)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -167,22 +176,19 @@ class Calibration:
 
     def __init__(self, config: str | os.PathLike | CalibrationConfig, folder: Path | None = None):
         if isinstance(config, CalibrationConfig):
-            self.config, self.folder = config, folder or Path.cwd()
+            self.config, self.folder, where = config, folder or Path.cwd(), "calibration"
         else:
             path = Path(config)
-            self.config, self.folder = _read(path, CalibrationConfig), path.parent
+            self.config, self.folder, where = _read(path, CalibrationConfig), path.parent, str(path)
         c = self.config
         keywords = {k: v for k, v in (("persons", c.persons), ("years", c.years)) if v is not None}
         self.scenario = load_scenario(c.scenario, **keywords)
         self.targets = load_targets([self.folder / p for p in c.targets])
-        for f in c.free:
-            paths = _targets(self.scenario.data, f.key)
-            params = {_param_of_path(self.scenario.data, p) for p in paths}
-            if not paths or None in params or len(params) != 1:
-                raise ScenarioError(f"free parameter {f.key!r}: does not name one declared parameter of {c.scenario}")
-            p = params.pop()
+        for i, f in enumerate(c.free):
+            p, _ = parameter_of(self.scenario.data, f.key, f"{where}: free[{i}].key = {f.key!r}")
             if not (p.lo <= f.bounds[0] < f.bounds[1] <= p.hi):
-                raise ScenarioError(f"free parameter {f.key}: bounds {list(f.bounds)} must lie within {p.range_text}")
+                raise ScenarioError(f"{where}: free[{i}] ({f.key}): bounds {list(f.bounds)} must lie within "
+                                    f"{p.range_text}, low below high")
 
     @property
     def keys(self) -> list[str]:
@@ -284,6 +290,10 @@ def plot_report(table: pd.DataFrame, path: Path, title: str) -> None:
     plt.close(fig)
 
 
+#: calibration methods by name
+METHODS = ("smm", "abc")
+
+
 def calibrate(config: str | os.PathLike, method: str = "smm", out: str | os.PathLike | None = None,
               bundle: bool = False, report_seeds=range(1, 11), client=None) -> dict:
     """Run a calibration; write the overlay scenario, the report (CSV, PNG) and, for ABC, the posterior.
@@ -292,18 +302,18 @@ def calibrate(config: str | os.PathLike, method: str = "smm", out: str | os.Path
     the config). ``bundle``: also install the overlay in the bundled scenarios so that
     ``circsim run <calibrated_name>`` works. Returns the result dict (values, distance, table).
     """
+    if method not in METHODS:
+        raise ScenarioError(f"--method {method}: must be one of {', '.join(METHODS)}")
     cal = Calibration(config)
     name = cal.config.calibrated_name or f"{cal.config.scenario}_calibrated"
     out = Path(out) if out is not None else cal.folder / "results" / f"{cal.config.scenario}-{method}"
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out, "--out")
     if method == "smm":
         result = smm(cal)
-    elif method == "abc":
+    else:
         result = abc(cal, out / "abc.db", client=client)
         result["sample"].to_csv(out / "posterior.csv", index=False)
         del result["sample"]
-    else:
-        raise ScenarioError(f"--method {method}: must be smm or abc")
     text = overlay_text(cal.config.scenario, result["values"], name, method)
     (out / f"{name}.toml").write_text(text)
     if bundle:

@@ -8,14 +8,64 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+try:  # recent typer carries its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:
+    from click import exceptions as click_errors
+
+from .scenario import ScenarioError
+
+
+def _error(message: str) -> None:
+    """Each line of ``message`` as ``error: ...`` on stderr (bytes a terminal cannot show escaped)."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"error: {line}".encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+
+
+class Commands(TyperGroup):
+    """circsim's commands. Bad input — a ScenarioError, or an option click refuses — ends in
+    ``error: ...`` on stderr, one line per problem, and exit status 2: never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            code = exc.exit_code
+        except click_errors.ClickException as exc:
+            ctx = getattr(exc, "ctx", None)
+            _error(exc.format_message() + (f" (see `{ctx.command_path} --help`)" if ctx else ""))
+            code = exc.exit_code
+        except ScenarioError as exc:
+            _error(str(exc))
+            code = 2
+        except typer.Abort:
+            _error("aborted")
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(cls=Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Agent-based simulation of circular migration under EU mobility partnerships.")
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the command line with ``argv`` (default: the process's arguments); returns the exit status."""
+    return typer.main.get_command(app).main(argv, prog_name="circsim", standalone_mode=False)
+
+
+def _compile_notice() -> None:
+    """Say so before the kernels are compiled (first run after installing or changing the engine)."""
+    from . import _cache
+
+    if _cache.is_cold():
+        typer.echo(f"compiling simulation kernels, first run only, about {_cache.COMPILE_MINUTES} minutes "
+                   f"(cached in {_cache.CACHE_DIR})", err=True)
 
 
 @app.command()
@@ -37,48 +87,52 @@ def run(
     from . import load_scenario
     from .engine import Simulation
     from .outputs import HEADLINE, headline_of, summarise, write_netcdf
-    from .scenario import ScenarioError
+    from .plotting import FIGURE_SUFFIXES
+    from .scenario.limits import check_seeds
+    from .writing import OutputFiles
 
+    run_seeds = check_seeds(seed, seeds)
     keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
-    try:
-        s = load_scenario(scenario, overrides=set_, **keywords)
-    except ScenarioError as exc:
-        _fail(str(exc))
-    datasets = []
-    from tqdm.auto import tqdm
+    s = load_scenario(scenario, overrides=set_, **keywords)
+    with OutputFiles() as outputs:
+        out_tmp, summary_tmp = outputs.add(out, "--out"), outputs.add(summary, "--summary")
+        figure_tmp = outputs.add(figure, "--figure", FIGURE_SUFFIXES)
+        from tqdm.auto import tqdm
 
-    with tqdm(total=seeds * s.total_months, unit="month", disable=not progress, file=sys.stderr,
-              desc=s.name) as bar:
-        for k in range(seeds):
-            sim = Simulation(s, seed + k)
-            while not sim.done:
-                before = sim.t
-                sim.advance(12)
-                bar.update(sim.t - before)
-            datasets.append(sim.dataset())
-    table = summarise([headline_of(ds) for ds in datasets])
-    table.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+        _compile_notice()
+        sims = [Simulation(s, run_seeds[0])]
+        sims[0].advance(1)  # compiles the kernels if they are not cached: outside the bar, so its ETA is honest
+        datasets = []
+        with tqdm(total=seeds * s.total_months, initial=sims[0].t, unit="month", disable=not progress,
+                  file=sys.stderr, desc=s.name) as bar:
+            for k in run_seeds:
+                sim = sims.pop() if sims else Simulation(s, k)
+                while not sim.done:
+                    before = sim.t
+                    sim.advance(12)
+                    bar.update(sim.t - before)
+                datasets.append(sim.dataset())
+        table = summarise([headline_of(ds) for ds in datasets])
+        table.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+        combined = xr.concat(datasets, dim="seed", data_vars="all", coords="minimal", compat="override",
+                             combine_attrs="override") if len(datasets) > 1 else datasets[0].expand_dims("seed")
+        combined = combined.assign_coords(seed=list(run_seeds))
+        combined.attrs["seeds"] = list(run_seeds)
+        if out_tmp is not None:
+            write_netcdf(combined, out_tmp)
+        if summary_tmp is not None:
+            table.to_csv(summary_tmp)
+        if figure_tmp is not None:
+            from .plotting import plot_run
+
+            plot_run(combined, figure_tmp)
     typer.echo(f"scenario {s.name}: {seeds} seed(s) from {seed}, {s.persons} agents x {s.scale:g} persons, "
                f"{s.data['start']} + {s.data['years']} years")
     typer.echo("headline indicators: mean and 95 % interval over seeds\n")
     typer.echo(_format(table))
-    combined = xr.concat(datasets, dim="seed", data_vars="all", coords="minimal", compat="override",
-                         combine_attrs="override") if len(datasets) > 1 else datasets[0].expand_dims("seed")
-    combined = combined.assign_coords(seed=[seed + k for k in range(seeds)])
-    combined.attrs["seeds"] = [seed + k for k in range(seeds)]
-    if out is not None:
-        write_netcdf(combined, out)
-        typer.echo(f"\nwrote {out}")
-    if summary is not None:
-        summary.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(summary)
-        typer.echo(f"wrote {summary}")
-    if figure is not None:
-        from .plotting import plot_run
-
-        figure.parent.mkdir(parents=True, exist_ok=True)
-        plot_run(combined, figure)
-        typer.echo(f"wrote {figure}")
+    for path in (out, summary, figure):
+        if path is not None:
+            typer.echo(f"wrote {path}")
 
 
 def _format(table) -> str:
@@ -104,7 +158,7 @@ def params(
         typer.echo(markdown_table())
         return
     if scope is not None and scope not in SCOPES:
-        _fail(f"--scope {scope}: must be one of {', '.join(SCOPES)}")
+        raise ScenarioError(f"--scope {scope}: must be one of {', '.join(SCOPES)}")
     chosen = [p for p in PARAMS if scope is None or p.scope == scope]
     if as_json:
         typer.echo(json.dumps([asdict(p) for p in chosen], indent=1))
@@ -124,17 +178,14 @@ def sweep_cmd(
     progress: bool = typer.Option(True, help="Show a progress bar over runs"),
 ):
     """Run a sweep: every design point x seed, on Dask, streamed into a Zarr store."""
-    from .scenario import ScenarioError
     from .sweep import sweep
     from .sweep_spec import load_sweep
 
-    try:
-        sw = load_sweep(sweep_file)
-        typer.echo(f"sweep {sw.spec.name}: {len(sw.design)} points x {len(sw.seeds)} seeds = {sw.n_runs} runs "
-                   f"({sw.spec.design} design over {', '.join(sw.names)})")
-        ds = sweep(sw, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
-    except ScenarioError as exc:
-        _fail(str(exc))
+    sw = load_sweep(sweep_file)
+    typer.echo(f"sweep {sw.spec.name}: {len(sw.design)} points x {len(sw.seeds)} seeds = {sw.n_runs} runs "
+               f"({sw.spec.design} design over {', '.join(sw.names)})")
+    _compile_notice()
+    ds = sweep(sw, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
     typer.echo(f"{ds.attrs['runs_this_call']} runs computed, {int(ds.done.sum())} of {sw.n_runs} recorded in {out}")
 
 
@@ -152,23 +203,26 @@ def compare(
     from . import load_scenario
     from .api import compare_seeds
     from .outputs import HEADLINE
-    from .scenario import ScenarioError
+    from .scenario.limits import check_seeds
+    from .writing import OutputFiles
 
+    pairs = check_seeds(seed, seeds)
     keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
-    try:
-        sa, sb = load_scenario(a, **keywords), load_scenario(b, **keywords)
-    except ScenarioError as exc:
-        _fail(str(exc))
-    table = compare_seeds(sa, sb, range(seed, seed + seeds))
+    sa, sb = load_scenario(a, **keywords), load_scenario(b, **keywords)
+    with OutputFiles() as outputs:
+        out_tmp = outputs.add(out, "--out")
+        _compile_notice()
+        table = compare_seeds(sa, sb, pairs)
+        if out_tmp is not None:
+            written = table.copy()
+            written.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+            written.to_csv(out_tmp)
     typer.echo(f"effect of {sb.name} against {sa.name}, {seeds} seeds, common random numbers\n")
     typer.echo(f"{'indicator':34s} {'A':>12s} {'B':>12s} {'B - A':>12s} {'95 % interval':>28s}")
     for name, row in table.iterrows():
         typer.echo(f"{name:34s} {row['a']:12.4g} {row['b']:12.4g} {row['mean']:12.4g} "
                    f"{'[' + format(row['low'], '.4g') + ', ' + format(row['high'], '.4g') + ']':>28s}")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        table.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
-        table.to_csv(out)
         typer.echo(f"\nwrote {out}")
 
 
@@ -185,21 +239,23 @@ def sensitivity_cmd(
 ):
     """Sobol indices (first order, total, with confidence intervals) or Morris screening of a sweep."""
     from .outputs import write_netcdf
-    from .scenario import ScenarioError
+    from .plotting import FIGURE_SUFFIXES
     from .sensitivity import plot_indices, sensitivity
+    from .writing import OutputFiles
 
-    try:
+    with OutputFiles() as outputs:
+        indices_tmp = outputs.add(indices, "--indices")
+        figure_tmp = outputs.add(figure, "--figure", FIGURE_SUFFIXES)
+        _compile_notice()
         ds = sensitivity(sweep_file, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
-    except ScenarioError as exc:
-        _fail(str(exc))
+        if indices_tmp is not None:
+            write_netcdf(ds, indices_tmp)
+        if figure_tmp is not None:
+            plot_indices(ds, figure_tmp)
     typer.echo(ds.to_dataframe().round(3).to_string())
-    if indices is not None:
-        write_netcdf(ds, indices)
-        typer.echo(f"wrote {indices}")
-    if figure is not None:
-        figure.parent.mkdir(parents=True, exist_ok=True)
-        plot_indices(ds, figure)
-        typer.echo(f"wrote {figure}")
+    for path in (indices, figure):
+        if path is not None:
+            typer.echo(f"wrote {path}")
 
 
 @app.command()
@@ -211,12 +267,9 @@ def calibrate(
 ):
     """Calibrate free parameters to published targets; write the overlay scenario and a report."""
     from .calibration import calibrate as run_calibration
-    from .scenario import ScenarioError
 
-    try:
-        result = run_calibration(config, method=method, out=out, bundle=bundle)
-    except ScenarioError as exc:
-        _fail(str(exc))
+    _compile_notice()
+    result = run_calibration(config, method=method, out=out, bundle=bundle)
     typer.echo(f"{result['method']}: " + ", ".join(f"{k} = {v:.4g}" for k, v in result["values"].items()))
     typer.echo(_targets_table(result["table"]))
     if "transfer" in result:
@@ -233,12 +286,12 @@ def validate(
     """Compare a scenario with published targets: model mean and 95 % interval over seeds."""
     from . import load_scenario
     from .calibration import load_targets, report
-    from .scenario import ScenarioError
+    from .scenario.limits import check_seeds
 
-    try:
-        table = report(load_scenario(scenario), load_targets(targets), range(1, seeds + 1))
-    except ScenarioError as exc:
-        _fail(str(exc))
+    runs = check_seeds(1, seeds)
+    s, chosen = load_scenario(scenario), load_targets(targets)
+    _compile_notice()
+    table = report(s, chosen, runs)
     typer.echo(_targets_table(table))
 
 
@@ -262,4 +315,4 @@ def scenarios():
 
 
 if __name__ == "__main__":
-    app()
+    sys.exit(main())

@@ -9,6 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import xarray as xr  # noqa: E402
+from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
+
+#: file name endings a figure may have (the formats matplotlib writes)
+FIGURE_SUFFIXES = tuple(f".{kind}" for kind in FigureCanvasBase.get_supported_filetypes())
 
 ABROAD = ["seasonal", "temporary", "highly_skilled", "student", "researcher", "trainee", "long_term", "irregular"]
 

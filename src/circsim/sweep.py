@@ -20,7 +20,9 @@ import xarray as xr
 from .engine import Simulation
 from .outputs import HEADLINE, __version__
 from .scenario import Scenario, ScenarioError
+from .scenario.limits import SCHEDULER_TIMEOUT, WORKERS_MAX, check_int
 from .sweep_spec import Sweep, load_sweep
+from .writing import check_path
 
 
 def _series_parts(entry: str) -> tuple[str, str | None]:
@@ -80,23 +82,36 @@ def _template(sw: Sweep) -> xr.Dataset:
     return ds
 
 
-def _open_store(sw: Sweep, out: Path, resume: bool):
-    """The Zarr group of the sweep's store, created if new; the set of runs already done."""
+def _existing_store(sw: Sweep, out: Path, resume: bool):
+    """The Zarr group of an existing store to complete and the set of its runs done; (None, ()) if new."""
     import zarr
 
-    if out.exists():
-        if not resume:
-            raise ScenarioError(f"{out}: exists; use --resume to complete it, or choose another --out")
+    check_path(out, "--out")
+    if not out.exists():
+        return None, set()
+    if not resume:
+        raise ScenarioError(f"{out}: exists; use --resume to complete it, or choose another --out")
+    try:
         group = zarr.open_group(str(out), mode="r+")
-        if group.attrs.get("sweep_fingerprint") != sw.fingerprint():
-            raise ScenarioError(f"{out}: holds a different sweep (or a different base scenario); "
-                                "choose another --out")
-        done = set(np.flatnonzero(group["done"][:]).tolist())
-        return group, done
+        fingerprint, done = group.attrs.get("sweep_fingerprint"), group["done"][:]
+    except Exception:  # anything zarr cannot read as a sweep's store
+        raise ScenarioError(f"--out {out}: not the Zarr store of a sweep; choose another --out") from None
+    if fingerprint != sw.fingerprint():
+        raise ScenarioError(f"{out}: holds a different sweep (or a different base scenario); choose another --out")
+    return group, set(np.flatnonzero(done).tolist())
+
+
+def _new_store(sw: Sweep, out: Path):
+    """A new store with every run's slot empty."""
+    import zarr
+
     template = _template(sw)
     encoding = {k: {"chunks": (1,) + template[k].shape[1:]} for k in template.data_vars}
-    template.to_zarr(str(out), mode="w-", encoding=encoding, consolidated=False, zarr_format=2)
-    return zarr.open_group(str(out), mode="r+"), set()
+    try:
+        template.to_zarr(str(out), mode="w-", encoding=encoding, consolidated=False, zarr_format=2)
+    except OSError as exc:
+        raise ScenarioError(f"--out {out}: cannot write: {exc.strerror}") from None
+    return zarr.open_group(str(out), mode="r+")
 
 
 def _record(group, r: int, result: dict) -> None:
@@ -106,10 +121,16 @@ def _record(group, r: int, result: dict) -> None:
 
 
 def _client(workers: int | None, scheduler: str | None):
+    """A Dask client: of the cluster at ``scheduler`` (ScenarioError within seconds if unreachable),
+    or of a new local cluster of ``workers`` processes; and the local cluster, to close after."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT), None
+        except (OSError, ValueError, TypeError) as exc:
+            raise ScenarioError(f"--scheduler {scheduler}: cannot connect within {SCHEDULER_TIMEOUT} s "
+                                f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
     n = workers or os.cpu_count() or 1
     # one Numba thread per worker process; workers inherit this process's environment
     # (CIRCSIM_CACHE_DIR included), so they load the same compiled kernels
@@ -141,13 +162,32 @@ def sweep(
     """
     sw = sweep_file if isinstance(sweep_file, Sweep) else load_sweep(sweep_file)
     out = Path(out)
-    group, done = _open_store(sw, out, resume)
+    if workers is not None:
+        check_int(workers, 0, WORKERS_MAX, "--workers")
+    group, done = _existing_store(sw, out, resume)
     todo = [r for r in range(sw.n_runs) if r not in done]
-    series = tuple(sw.spec.series)
+    local = workers == 0 and scheduler is None and client is None
+    own, cluster = (client, None) if local or client is not None or not todo else _client(workers, scheduler)
+    try:
+        if group is None:  # created once connected: an unreachable cluster leaves no store
+            group = _new_store(sw, out)
+        _run_into(sw, group, todo, len(done), None if local else own, progress, on_result)
+    finally:
+        if own is not None and own is not client:
+            own.close()
+        if cluster is not None:
+            cluster.close()
+    ds = xr.open_zarr(str(out), consolidated=False).load()
+    ds.attrs["runs_this_call"] = len(todo)
+    return ds
+
+
+def _run_into(sw: Sweep, group, todo: list[int], recorded: int, client, progress: bool, on_result) -> None:
+    """Run ``todo`` (in this process if ``client`` is None) and record each run in ``group`` as it ends."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=sw.n_runs, initial=len(done), unit="run", desc=sw.spec.name, disable=not progress)
-    recorded = len(done)
+    series = tuple(sw.spec.series)
+    bar = tqdm(total=sw.n_runs, initial=recorded, unit="run", desc=sw.spec.name, disable=not progress)
 
     def record(r, result):
         nonlocal recorded
@@ -158,33 +198,22 @@ def sweep(
             on_result(r, recorded)
 
     try:
-        if workers == 0 and scheduler is None and client is None:
+        if client is None:
             for r in todo:
                 record(r, run_one(sw.scenario_of(r), sw.run_plan(r)[1], series))
         elif todo:
-            _run_distributed(sw, todo, series, record, workers, scheduler, client)
+            _run_distributed(sw, todo, series, record, client)
     finally:
         bar.close()
-    ds = xr.open_zarr(str(out), consolidated=False).load()
-    ds.attrs["runs_this_call"] = len(todo)
-    return ds
 
 
-def _run_distributed(sw, todo, series, record, workers, scheduler, client) -> None:
+def _run_distributed(sw, todo, series, record, client) -> None:
     from dask.distributed import as_completed
 
-    own, cluster = (client, None) if client is not None else _client(workers, scheduler)
-    try:
-        futures = {}
-        for r in todo:
-            future = own.submit(run_one, sw.scenario_of(r), sw.run_plan(r)[1], series, pure=False, retries=2,
-                                key=f"circsim-{sw.fingerprint()}-{r}")
-            futures[future] = r
-        for future in as_completed(futures):
-            record(futures[future], future.result())
-    finally:
-        if client is None:
-            own.close()
-            if cluster is not None:
-                cluster.close()
-
+    futures = {}
+    for r in todo:
+        future = client.submit(run_one, sw.scenario_of(r), sw.run_plan(r)[1], series, pure=False, retries=2,
+                               key=f"circsim-{sw.fingerprint()}-{r}")
+        futures[future] = r
+    for future in as_completed(futures):
+        record(futures[future], future.result())

@@ -28,8 +28,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,9 +37,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
-from .scenario.loader import _param_of_path, _targets, resolve
+from .scenario.files import read_toml
+from .scenario.limits import RUNS_MAX, SEED_MAX, SEEDS_MAX, check_int
+from .scenario.loader import resolve
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -49,7 +51,7 @@ class Vary(BaseModel):
     key: str
     name: str | None = None
     kind: Literal["lever", "uncertainty"] = "uncertainty"
-    values: list[float] | None = None
+    values: list[float] | None = Field(default=None, min_length=1)
     range: tuple[float, float] | None = None
     levels: int = Field(default=3, ge=2, le=100)
 
@@ -115,6 +117,13 @@ def _name(vary: Vary, all_keys: list[str]) -> str:
     return vary.key.replace(".", "_").replace("*", "all")
 
 
+def _points(spec: SweepFile) -> int:
+    """The number of design points ``_design`` gives, known before building it."""
+    if spec.design == "grid":
+        return math.prod(len(v.values) if v.values is not None else v.levels for v in spec.vary)
+    return spec.points * {"lhs": 1, "sobol": len(spec.vary) + 2, "morris": len(spec.vary) + 1}[spec.design]
+
+
 def _design(spec: SweepFile, where: str) -> np.ndarray:
     if spec.design == "grid":
         axes = []
@@ -153,31 +162,26 @@ def load_sweep(path_or_spec: str | os.PathLike | dict) -> Sweep:
                 raise ScenarioError(f"{path}: no such sweep file")
             path = bundled
         where, folder = str(path), path.parent
-        try:
-            raw = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+        raw = read_toml(path)
     try:
         spec = SweepFile.model_validate(raw)
     except ValidationError as exc:
         raise from_validation(exc, where) from None
-    base = load_scenario(resolve(spec.scenario, relative_to=folder), overrides=spec.overrides)
+    base = load_scenario(resolve(spec.scenario, relative_to=folder), overrides=spec.overrides,
+                         source=f"{where}: overrides")
     integer = []
     for i, vary in enumerate(spec.vary):
-        paths = _targets(base.data, vary.key)
-        params = {_param_of_path(base.data, p) for p in paths}
-        if not paths or None in params or len(params) != 1:
-            raise ScenarioError(f"{where}: vary[{i}].key = {vary.key!r}: does not name one declared parameter "
-                                f"of the scenario (see `circsim params`)")
-        p = params.pop()
+        p, _ = parameter_of(base.data, vary.key, f"{where}: vary[{i}].key = {vary.key!r}")
         integer.append(p.integer)
         if spec.design == "grid" and vary.values is None and vary.range is None:
             raise ScenarioError(f"{where}: vary[{i}]: give `values` or `range` (with `levels`)")
         if spec.design != "grid" and vary.range is None:
             raise ScenarioError(f"{where}: vary[{i}]: design {spec.design!r} needs `range = [low, high]`")
         for value in (vary.values or []) + list(vary.range or []):
-            if not p.lo <= value <= p.hi:
-                raise ScenarioError(f"{where}: vary[{i}] ({vary.key}) = {value:g}: must be from {p.range_text} {p.unit}")
+            if not p.lo <= value <= p.hi or (p.integer and value != int(value)):
+                kind = "an integer" if p.integer else "a number"
+                raise ScenarioError(f"{where}: vary[{i}] ({vary.key}) = {value:g}: must be {kind} from "
+                                    f"{p.range_text} {p.unit}")
         if vary.range is not None and vary.range[0] >= vary.range[1]:
             raise ScenarioError(f"{where}: vary[{i}].range: low must be below high")
     keys = [v.key for v in spec.vary]
@@ -191,7 +195,13 @@ def load_sweep(path_or_spec: str | os.PathLike | dict) -> Sweep:
         dims = RECORDS.get(name, (None,))[0]
         if dims is None or (dim and dim not in dims and not (dim in ("destination", "sector") and dims == ("market",))):
             raise ScenarioError(f"{where}: series[{i}] = {entry!r}: not an output variable (and dimension) of a run")
-    seeds = list(range(spec.seeds)) if isinstance(spec.seeds, int) else list(spec.seeds)
-    if not seeds:
-        raise ScenarioError(f"{where}: seeds: at least one seed is needed")
+    if isinstance(spec.seeds, int):
+        seeds = list(range(check_int(spec.seeds, 1, SEEDS_MAX, f"{where}: seeds")))
+    else:
+        check_int(len(spec.seeds), 1, SEEDS_MAX, f"{where}: seeds: the number of seeds")
+        seeds = [check_int(seed, 0, SEED_MAX, f"{where}: seeds[{k}]") for k, seed in enumerate(spec.seeds)]
+    runs = _points(spec) * len(seeds)
+    if runs > RUNS_MAX:
+        raise ScenarioError(f"{where}: {_points(spec):,} design points x {len(seeds):,} seeds = {runs:,} runs: "
+                            f"at most {RUNS_MAX:,}")
     return Sweep(spec, base, names, integer, _design(spec, where), seeds, where)

@@ -19,8 +19,11 @@ from pydantic import ValidationError
 
 from ..state import CHANNEL_NAMES, LEGAL_CHANNELS
 from .errors import ScenarioError, from_validation
-from .params import BY_NAME, RUN_KEYS, of_scope
-from .schema import MONTH, ScenarioModel, check_value
+from .files import nesting, read_toml
+from .keys import parameter_of, resolve_key
+from .limits import EXTENDS_MAX, LAST_MONTH, NESTING_MAX, START_YEARS
+from .params import BY_NAME, Param, of_scope
+from .schema import MONTH, ScenarioModel, check_run_value, check_value
 
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -48,16 +51,6 @@ def resolve(name_or_path: str | os.PathLike, relative_to: Path | None = None) ->
     )
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-
-
 def merge(base: dict, over: Mapping) -> dict:
     """``base`` updated by ``over``, table by table; timelines are concatenated."""
     out = copy.deepcopy(base)
@@ -75,7 +68,11 @@ def read_raw(path: Path, _seen: tuple = ()) -> dict:
     """The file's tables merged over those of the scenario it ``extends`` (recursively)."""
     if path.resolve() in _seen:
         raise ScenarioError(f"{path}: extends: circular chain {' -> '.join(str(p) for p in _seen)}")
-    raw = _read_toml(path)
+    if len(_seen) >= EXTENDS_MAX:
+        raise ScenarioError(f"{path}: extends: a chain of more than {EXTENDS_MAX} files (from {_seen[0]})")
+    raw = read_toml(path)
+    if not isinstance(raw.get("timeline", []), list):
+        raise ScenarioError(f"{path}: timeline = {raw['timeline']!r}: must be an array of tables ([[timeline]])")
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -88,63 +85,57 @@ def read_raw(path: Path, _seen: tuple = ()) -> dict:
 def parse_value(text: str) -> Any:
     """A ``--set`` value: read as a TOML value (numbers, booleans, strings, arrays)."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        value = None  # nested too deep for the parser itself
+    if value is None or nesting(value) > NESTING_MAX:
+        raise ScenarioError(f"--set: value {text[:40]!r}...: arrays nested more than {NESTING_MAX} deep")
+    return value
 
 
-def _targets(raw: dict, key: str) -> list[list[str]]:
-    """The concrete paths a dotted key names, expanding ``*`` over existing tables."""
-    parts = key.split(".")
-    paths: list[list[str]] = [[]]
-    for i, part in enumerate(parts):
-        if part != "*":
-            paths = [p + [part] for p in paths]
-            continue
-        expanded = []
-        for p in paths:
-            table: Any = raw
-            for q in p:
-                table = table.get(q, {}) if isinstance(table, dict) else {}
-            names = list(table) if isinstance(table, dict) else []
-            if p == ["corridors"]:
-                names = list(raw.get("origins", {}))
-            elif len(p) == 2 and p[0] == "corridors":
-                names = list(raw.get("destinations", {}))
-            expanded += [p + [n] for n in names]
-        paths = expanded
-    return paths
+def _checked(p: Param | None, path: tuple[str, ...], value: Any, where: str) -> Any:
+    """``value`` validated for the run key (``p`` None) or parameter at ``path``."""
+    if p is not None and p.name == "channel" and isinstance(value, str) and value in MARKET_CHANNELS:
+        value = MARKET_CHANNELS[value]
+    try:
+        return check_run_value(path[0], value) if p is None else check_value(p, value)
+    except ValidationError as exc:
+        raise from_validation(exc, where, path) from None
 
 
-def set_dotted(raw: dict, key: str, value: Any) -> None:
-    """Set ``value`` at the dotted ``key`` of ``raw`` (``*`` matches every table there)."""
-    for path in _targets(raw, key):
+def set_key(raw: dict, key: str, value: Any, where: str) -> None:
+    """Set ``value`` at the dotted ``key`` of ``raw`` (``*`` matches every entity there), checked first."""
+    p, paths = resolve_key(raw, key, f"{where} {key}")
+    for path in paths:
+        checked = _checked(p, path, value, where)
         table = raw
         for part in path[:-1]:
             table = table.setdefault(part, {})
             if not isinstance(table, dict):
-                raise ScenarioError(f"--set {key}: {part} is a value, not a table")
-        table[path[-1]] = value
+                raise ScenarioError(f"{where} {key}: {part} is a value, not a table")
+        table[path[-1]] = checked
 
 
-def keyword_overrides(raw: dict, overrides: Mapping[str, Any]) -> None:
+#: the dotted key a parameter name stands for, by scope: the parameter of every entity
+EVERY = {
+    "behaviour": "behaviour.{}",
+    "origin": "origins.*.{}",
+    "community": "origins.*.communities.*.{}",
+    "destination": "destinations.*.{}",
+    "market": "destinations.*.sectors.*.{}",
+    "corridor": "corridors.*.*.{}",
+}
+
+
+def keyword_overrides(raw: dict, overrides: Mapping[str, Any], where: str = "override") -> None:
     """Apply Python keyword overrides: run keys, dotted keys, or a parameter name for all entities."""
     for key, value in overrides.items():
-        if key in RUN_KEYS or "." in key:
-            set_dotted(raw, key, value)
-            continue
         p = BY_NAME.get(key)
-        if p is None:
-            raise ScenarioError(f"override {key}: unknown parameter (see `circsim params`)")
-        pattern = {
-            "behaviour": "behaviour.{}",
-            "origin": "origins.*.{}",
-            "community": "origins.*.communities.*.{}",
-            "destination": "destinations.*.{}",
-            "market": "destinations.*.sectors.*.{}",
-            "corridor": "corridors.*.*.{}",
-        }[p.scope]
-        set_dotted(raw, pattern.format(key), value)
+        if p is not None:
+            key = EVERY[p.scope].format(key)
+        set_key(raw, key, value, where)
 
 
 def month_index(text: str) -> int:
@@ -240,28 +231,6 @@ def _flatten(table: Mapping, prefix: str = "") -> Iterable[tuple[str, Any]]:
             yield name, value
 
 
-def _param_of_path(data: dict, path: list[str]):
-    """The declared parameter a concrete path addresses, or None."""
-    shapes = {
-        ("behaviour", 2): "behaviour",
-        ("origins", 3): "origin",
-        ("origins", 5): "community",
-        ("destinations", 3): "destination",
-        ("destinations", 5): "market",
-        ("corridors", 4): "corridor",
-    }
-    scope = shapes.get((path[0], len(path)))
-    p = BY_NAME.get(path[-1])
-    if scope is None or p is None or p.scope != scope:
-        return None
-    table: Any = data
-    for part in path[:-1]:
-        if not isinstance(table, dict) or part not in table:
-            return None
-        table = table[part]
-    return p
-
-
 def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
     first = month_index(data["start"]) - 12 * data["burn_in_years"]
     last = month_index(data["start"]) + 12 * data["years"] - 1
@@ -273,14 +242,8 @@ def _timeline(data: dict, where: str) -> list[tuple[int, str, Any]]:
         month = max(month_index(at) - first, 0)
         after_end = month_index(at) > last  # validated, but never takes effect in this run
         for key, value in _flatten({k: v for k, v in entry.items() if k != "at"}):
-            paths = _targets(data, key)
-            if not paths:
-                raise ScenarioError(f"{where}: timeline[{i}].{key}: matches nothing")
+            p, paths = parameter_of(data, key, f"{where}: timeline[{i}].{key}")
             for path in paths:
-                p = _param_of_path(data, path)
-                if p is None:
-                    raise ScenarioError(f"{where}: timeline[{i}].{key}: not a parameter of an existing origin, "
-                                        "community, destination, sector or corridor")
                 if not p.dynamic:
                     raise ScenarioError(f"{where}: timeline[{i}].{key}: {p.name} is structural and cannot change during a run")
                 try:
@@ -312,6 +275,17 @@ def _channel_codes(raw: dict, where: str) -> None:
                                     f"(codes {sorted(MARKET_CHANNELS.values())})")
 
 
+def _check_dates(data: dict, where: str) -> None:
+    """The run starts in START_YEARS and ends by LAST_MONTH, so its time axis reads back."""
+    lo, hi = START_YEARS
+    if not lo <= int(data["start"][:4]) <= hi:
+        raise ScenarioError(f"{where}: start = {data['start']!r}: the year must be from {lo} to {hi}")
+    end = month_index(data["start"]) + 12 * data["years"] - 1
+    if end > month_index(LAST_MONTH):
+        raise ScenarioError(f"{where}: start = {data['start']!r} + years = {data['years']}: the run must end by "
+                            f"{LAST_MONTH} (the last month a NetCDF time axis can hold); start earlier or record fewer years")
+
+
 def build(raw: dict, where: str) -> Scenario:
     """Validate raw tables into a Scenario; ScenarioError with every problem otherwise."""
     _channel_codes(raw, where)
@@ -339,6 +313,7 @@ def build(raw: dict, where: str) -> Scenario:
             raise ScenarioError(f"{where}: origins.{o}: selection_age_min must not exceed selection_age_max")
         if sum(c["population_share"] for c in origin["communities"].values()) <= 0:
             raise ScenarioError(f"{where}: origins.{o}.communities: population_share must not all be 0")
+    _check_dates(data, where)
     changes = _timeline(data, where)
     return Scenario(data=data, source=where, changes=changes)
 
@@ -346,13 +321,15 @@ def build(raw: dict, where: str) -> Scenario:
 def load_scenario(
     name_or_path: str | os.PathLike = "baseline",
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    source: str = "--set",
     **keywords: Any,
 ) -> Scenario:
     """Load, merge and validate a scenario.
 
     ``name_or_path``: a bundled scenario name (``"baseline"``) or a TOML file path.
     ``overrides``: dotted keys to set, as a mapping or as ``"key=value"`` strings (``*``
-    matches every origin, destination, sector …). ``keywords``: run keys (``persons=1000``),
+    matches every origin, destination, sector …); ``source`` names where they come from in
+    messages (``"sweep.toml: overrides"``). ``keywords``: run keys (``persons=1000``),
     dotted keys, or a parameter name, which sets it for every entity of its scope
     (``readmission_cooperation=0.8`` sets it for every origin).
     Raises :class:`ScenarioError` with a message naming the file, key and allowed range.
@@ -361,16 +338,14 @@ def load_scenario(
     raw = read_raw(path)
     items: list[tuple[str, Any]] = []
     if isinstance(overrides, Mapping):
-        items = list(overrides.items())
+        items = list(_flatten(overrides))  # nested tables ([overrides] in a sweep file) as dotted keys
     elif overrides is not None:
         for text in overrides:
-            if "=" not in text:
+            key, equals, value = text.partition("=")
+            if not equals:
                 raise ScenarioError(f"--set {text}: expected key=value")
-            key, value = text.split("=", 1)
             items.append((key.strip(), parse_value(value.strip())))
     for key, value in items:
-        if not _targets(raw, key):
-            raise ScenarioError(f"--set {key}: matches nothing in {path}")
-        set_dotted(raw, key, value)
+        set_key(raw, key, value, source)
     keyword_overrides(raw, keywords)
     return build(raw, str(path))

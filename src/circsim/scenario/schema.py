@@ -8,7 +8,7 @@ Validation is strict about types (a quoted number is refused, an integer paramet
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
@@ -61,11 +61,18 @@ class ScenarioModel(BaseModel):
 _ADAPTERS: dict[str, TypeAdapter] = {}
 
 
+def _adapter(name: str, kind: Any, field: Any) -> TypeAdapter:
+    if name not in _ADAPTERS:
+        _ADAPTERS[name] = TypeAdapter(Annotated[kind, field], config=ConfigDict(strict=True))
+    return _ADAPTERS[name]
+
+
 def check_value(p: Param, value: Any) -> Any:
     """Validate one value of parameter ``p``; raises pydantic's ValidationError."""
-    if p.name not in _ADAPTERS:
-        kind, field = field_type(p)
-        from typing import Annotated
+    return _adapter(p.name, *field_type(p)).validate_python(value)
 
-        _ADAPTERS[p.name] = TypeAdapter(Annotated[kind, field], config=ConfigDict(strict=True))
-    return _ADAPTERS[p.name].validate_python(value)
+
+def check_run_value(key: str, value: Any) -> Any:
+    """Validate one value of a run key (``persons``, ``start`` ...); raises pydantic's ValidationError."""
+    field = ScenarioModel.model_fields[key]
+    return _adapter(f"run:{key}", field.annotation, field).validate_python(value)
