@@ -73,7 +73,7 @@ VARIANTS = {
                              "stock:long_term_away"]),
     "readmission": ("readmission", dict(detection_rate=0.05, asc_irregular=0.0, return_capacity=500.0),
                     ["returns_enforced", "detections", "departures:irregular", "filled_irregular"]),
-    "mobility_partnership": ("mobility_partnership", {**SKILLED, "consular_capacity": 150.0},
+    "mobility_partnership": ("mobility_partnership", {**SKILLED, "consular_capacity": 150.0, "asc_irregular": -1.0},
                              ["trained", "short_stays", "filled_rehire", "queue_length", "interceptions",
                               "approvals:student", "approvals:trainee", "approvals:seasonal"]),
     "brain_drain_measures": ("brain_drain_measures", {**SKILLED, "ltr_years": 3},

@@ -1,9 +1,10 @@
 """The world as it stands at the start: who is abroad, in which status, and with what history.
 
 Everyone is first placed at home (``world.initial_persons``); this module then moves some of
-them abroad or gives them a past, in the first simulated month (the start of the burn-in):
+them abroad or gives them a past:
 
-1. **Jobs and places filled.** Every market's migrant demand (after Community preference) is
+1. **Jobs and places filled** (``fill_markets``, in the first simulated month: the burn-in
+   settles the workforce, its rehiring and the queues). Every market's migrant demand (after Community preference) is
    filled at the start by persons of the origins, split by the corridors' ``recruitment_share``
    (origins whose quota of the market's channel is 0 get none), employer by employer as the
    recruitment phase sizes them. An all-year worker (temporary, highly skilled, researcher,
@@ -11,15 +12,17 @@ them abroad or gives them a past, in the first simulated month (the start of the
    worker is abroad if the season is on, otherwise at home with the employer's tie and a good
    record. Seasonal workers' past seasons follow the repeat share of a scheme in its steady
    state: P(trips = n) = (1 - r) r^(n - 1), r = ``initial_repeat_share``.
-2. **Settled and irregular residents** (``diaspora_long_term``, ``diaspora_irregular`` per
+2. **Settled and irregular residents** (``place_stocks``, at the start of the first recorded
+   month, among persons at home who never migrated, so the stocks stand at the scenario's
+   figures when recording starts; ``diaspora_long_term``, ``diaspora_irregular`` per
    corridor, real persons of the modelled communities): long-term residents have lived
    ``ltr_years`` plus an exponential number of years abroad (mean ``diaspora_years_abroad``),
    irregular residents an exponential number (same mean), both within their working life.
 3. **Returnees** (``diaspora_returnees``): at home, one past legal stay in the destination that
    ended before the start.
 
-Persons are taken from each origin in a random order (stream ``rng.DIASPORA``), skipping those a
-channel's rules exclude (age, sex, skill). Counts in agents are real persons / ``scale``,
+Persons are drawn from each origin at random (stream ``rng.DIASPORA``, one order per block),
+among those a channel's rules admit (age, sex, skill). Counts in agents are real persons / ``scale``,
 rounded stochastically, so the expected stocks are the same at every agent count.
 """
 
@@ -31,11 +34,11 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .phases.common import (allocate_to_employers, market_demand_agents, permit_months, quota_of, selectable,
-                            stay_months)
+from .phases.common import (allocate_to_employers, market_demand_agents, market_offset, permit_months, quota_of,
+                            selectable, stay_months)
 from .state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
                     CHANNEL_STATUS, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_FORMER_RESIDENT,
-                    F_GOOD_RECORD, F_PREV_SEASONAL, IRREGULAR, LONG_TERM, NEVER, RETURNEE, SEASONAL)
+                    F_GOOD_RECORD, F_PREV_SEASONAL, HOME, IRREGULAR, LONG_TERM, NEVER, RETURNEE, SEASONAL)
 
 #: sub-streams of rng.DIASPORA
 _ORDER, _COUNT, _MONTHS, _TRIPS, _PERMIT = range(5)
@@ -71,12 +74,12 @@ class _Picker:
     persons earlier, age-restricted blocks passed over).
     """
 
-    def __init__(self, p, n: int, origin_of: np.ndarray, seed: int):
+    def __init__(self, p, n: int, origin_of: np.ndarray, seed: int, first_block: int):
         self.pids = p.pid[:n].astype(np.int64)
         self.free = np.ones(n, dtype=bool)
         self.origin_of = origin_of
         self.seed = seed
-        self.blocks = 0
+        self.blocks = first_block
 
     def take(self, o: int, count: int, admitted: np.ndarray) -> np.ndarray:
         self.blocks += 1
@@ -87,36 +90,40 @@ class _Picker:
         return chosen
 
 
-def place(s, pol, world, p, e, n: int, seed: int) -> None:
-    """Move persons of the initial population abroad or give them a past (see the module docstring)."""
+def _go_abroad(p, b, t, i, d, status, channel, months):
+    """Person ``i`` has lived ``months`` in destination ``d`` up to month ``t`` (one legal trip)."""
+    p.status[i] = status
+    p.destination[i] = d
+    p.channel[i] = channel
+    p.months_abroad[i] = months
+    p.last_departure[i] = t - months
+    p.last_move[i] = t - months
+    p.network[i] = 1.0
+    p.human_capital[i] = 1.0 + b.hc_growth[t] * months
+    p.trips[i] = 1
+    p.flags[i] |= np.uint16(F_EVER_MIGRATED)
+
+
+def _working_months(p, n, t, entry_age):
+    """Months of working life each person has lived by month ``t``."""
+    return (t - p.birth[:n].astype(np.int64)) - int(entry_age) * 12
+
+
+def fill_markets(s, pol, world, p, e, n: int, seed: int) -> None:
+    """Item 1 of the module docstring, in the first simulated month (the burn-in then settles them)."""
     t = 0
     cal = s.start_index % 12
-    b, cor, dst, org, mkt = pol.behaviour, pol.corridor, pol.destination, pol.origin, pol.market
-    O, D = len(s.origins), len(s.destinations)
-    origin_of = world.comm_origin[p.community[:n]]
-    picker = _Picker(p, n, origin_of, seed)
-    working = (t - p.birth[:n].astype(np.int64)) - int(b.entry_age[t]) * 12  # months of working life so far
-
-    def go_abroad(i, d, status, channel, months):
-        p.status[i] = status
-        p.destination[i] = d
-        p.channel[i] = channel
-        p.months_abroad[i] = months
-        p.last_departure[i] = t - months
-        p.last_move[i] = t - months
-        p.network[i] = 1.0
-        p.human_capital[i] = 1.0 + b.hc_growth[t] * months
-        p.trips[i] = 1
-        p.flags[i] |= np.uint16(F_EVER_MIGRATED)
-
-    # 1. every market's jobs and places, employer by employer, origins by recruitment share
+    b, cor, org, mkt = pol.behaviour, pol.corridor, pol.origin, pol.market
+    O = len(s.origins)
+    picker = _Picker(p, n, world.comm_origin[p.community[:n]], seed, 0)
+    working = _working_months(p, n, t, b.entry_age[t])
     targets = np.zeros(len(e.market), dtype=np.int64)
     for m, (d, _) in enumerate(s.markets):
         k = int(mkt.channel[t, m])
         shares = np.array([cor.recruitment_share[t, o, d] if quota_of(pol, t, o, d, k) > 0 else 0.0
                            for o in range(O)])
         lo, hi = world.market_first[m], world.market_first[m + 1]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, s.scale), targets)
+        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, s.scale), market_offset(seed, m), targets)
         places = np.repeat(np.arange(lo, hi), targets[lo:hi])  # one entry per place: its employer
         if shares.sum() <= 0 or len(places) == 0:
             continue
@@ -134,7 +141,8 @@ def place(s, pol, world, p, e, n: int, seed: int) -> None:
                     u = _draw(seed, _TRIPS, key)
                     trips = 1 + (int(math.log(1.0 - u) / math.log(r)) if r > 0 else 0)
                     trips = int(min(trips, max(working[i] // 12, 1), 255))
-                    go_abroad(i, d, SEASONAL, CH_SEASONAL, season * (trips - 1) + min(since_start, season))
+                    months = season * (trips - 1) + min(since_start, season)
+                    _go_abroad(p, b, t, i, d, SEASONAL, CH_SEASONAL, int(min(months, max(working[i], 0))))
                     p.trips[i] = trips
                     p.flags[i] |= np.uint16(F_EVER_SEASONAL | F_PREV_SEASONAL | F_GOOD_RECORD)
                     p.last_departure[i] = t - since_start
@@ -153,7 +161,7 @@ def place(s, pol, world, p, e, n: int, seed: int) -> None:
                 length = permit_months(pol, t, d, k)
                 done = int(_draw(seed, _PERMIT, key) * length)
                 months = int(min(done, max(working[i], 0)))
-                go_abroad(i, d, CHANNEL_STATUS[k], k, months)
+                _go_abroad(p, b, t, i, d, CHANNEL_STATUS[k], k, months)
                 p.employer[i] = j
                 p.sector[i] = world.market_sector[m]
                 p.permit_end[i] = t + length - done
@@ -162,7 +170,17 @@ def place(s, pol, world, p, e, n: int, seed: int) -> None:
                 if p.legal_months[i] >= 24 or k == CH_HIGHLY_SKILLED or k == CH_RESEARCHER:
                     p.flags[i] |= np.uint16(F_FORMER_RESIDENT)
                 e.workers[j] += 1
-    # 2. settled and irregular residents, 3. returnees
+
+
+def place_stocks(s, pol, comm_origin, p, t: int, seed: int) -> None:
+    """Items 2 and 3 of the module docstring, at the start of month ``t`` (the first recorded month),
+    among persons at home who never migrated and have no application or registration under way."""
+    b, cor, dst = pol.behaviour, pol.corridor, pol.destination
+    O, D = len(s.origins), len(s.destinations)
+    n = len(p.status)
+    picker = _Picker(p, n, comm_origin[p.community[:n]], seed, 1000)
+    picker.free &= (p.status[:n] == HOME) & (p.channel[:n] < 0)
+    working = _working_months(p, n, t, b.entry_age[t])
     stocks = (cor.diaspora_long_term, cor.diaspora_irregular, cor.diaspora_returnees)
     for o in range(O):
         for d in range(D):
@@ -177,19 +195,19 @@ def place(s, pol, world, p, e, n: int, seed: int) -> None:
                     extra = int(-mean * math.log(1.0 - _draw(seed, _MONTHS, key)))
                     if block == 0:
                         months = int(min(ltr + extra, working[i]))
-                        go_abroad(i, d, LONG_TERM, CH_TEMPORARY, months)
+                        _go_abroad(p, b, t, i, d, LONG_TERM, CH_TEMPORARY, months)
                         p.legal_months[i] = 2 * ltr
                         p.flags[i] |= np.uint16(F_FORMER_RESIDENT)
                     elif block == 1:
                         months = int(max(min(extra, working[i]), 1))
-                        go_abroad(i, d, IRREGULAR, CH_IRREGULAR, months)
+                        _go_abroad(p, b, t, i, d, IRREGULAR, CH_IRREGULAR, months)
                         p.trips[i] = 0
                         p.flags[i] |= np.uint16(F_EVER_IRREGULAR)
-                    else:  # a past legal stay of ``months`` that ended ``ago`` months before the start
+                    else:  # a past legal stay of ``months`` that ended ``ago`` months before month t
                         span = int(working[i]) - 12
                         months = int(max(min(extra, span), 1))
                         ago = 12 + int(_draw(seed, _PERMIT, key) * max(span - months, 0))
-                        go_abroad(i, d, RETURNEE, -1, months)
+                        _go_abroad(p, b, t, i, d, RETURNEE, -1, months)
                         p.destination[i] = -1
                         p.last_move[i] = t - ago
                         p.last_departure[i] = t - ago - months

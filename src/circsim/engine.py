@@ -90,11 +90,12 @@ class Simulation:
         self.persons, n = initial_persons(s, self.policy, self.seed)
         self.initial_persons = n
         self.employers = initial_employers(s, self.policy, self.world, self.seed)
-        diaspora.place(s, self.policy, self.world, self.persons, self.employers, n, self.seed)
+        diaspora.fill_markets(s, self.policy, self.world, self.persons, self.employers, n, self.seed)
         self.scratch = scratch(s, self.policy, self.world, len(self.employers.market), n, self.persons)
         sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
         self.records = allocate(s.total_months, sizes)
         self.t = 0
+        self.stocks_placed = False
 
     @property
     def done(self) -> bool:
@@ -108,9 +109,16 @@ class Simulation:
         """Run the next ``months`` months (fewer at the end of the run)."""
         end = min(self.t + months, self.scenario.total_months)
         start = self.scenario.start_index
+        recording = self.scenario.burn_in_months
         while self.t < end:
-            reached = advance(self.t, end, start, *self._args())
-            if reached < end:
+            if self.t == recording and not self.stocks_placed:
+                # the settled and irregular diaspora stands at the scenario's figures when recording starts
+                diaspora.place_stocks(self.scenario, self.policy, self.world.comm_origin, self.persons, self.t,
+                                      self.seed)
+                self.stocks_placed = True
+            stop = end if self.t >= recording else min(end, recording)
+            reached = advance(self.t, stop, start, *self._args())
+            if reached < stop:
                 # demography ran out of free slots in month `reached`: grow, then finish that month
                 self.persons = grow_persons(self.persons, len(self.persons.status) // 4 + 16)
                 left = finish_month(reached, (start + reached) % 12, *self._args())

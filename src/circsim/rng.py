@@ -52,6 +52,7 @@ MOBILITY = 31         # a researcher moves to another destination (and which)
 CIRCULAR = 32         # a long-term resident plans a stay in the origin country (with sub-streams)
 SHORT_STAY = 33       # a multiple-entry visa holder makes a short stay
 DIASPORA = 34         # who is abroad at the start, and their histories (with sub-streams)
+DEMAND_ROUND = 35     # a market's offset for rounding its demand to whole agents (fixed for the run)
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

@@ -149,17 +149,26 @@ def quota_of(pol, t, o, d, k):
 
 
 @njit(cache=True)
-def allocate_to_employers(size, lo, hi, total, out):
+def market_offset(seed, m):
+    """The market's rounding offset: one uniform draw per market, fixed for the run."""
+    return rng.uniform(seed, rng.DEMAND_ROUND, 0, m)
+
+
+@njit(cache=True)
+def allocate_to_employers(size, lo, hi, total, offset, out):
     """Split ``total`` agents over employers ``lo..hi-1`` by their size shares, keeping the total.
 
-    Cumulative rounding: employer j gets round(cumulated share x total) minus what the employers
-    before it got, so the market total is ``round(total)`` however small the world.
+    Cumulative rounding with a random offset ``u`` (``market_offset``): employer j gets
+    floor(cumulated share x total + u) minus what the employers before it got, so the market
+    total is ``floor(total + u)``, whose expectation over seeds is ``total`` exactly however small
+    the world (rounding to the nearest agent would add up to half an agent per market, a bias
+    that grows as the agent count falls).
     """
     cum = 0.0
     given = 0
     for j in range(lo, hi):
         cum += size[j] * total
-        now = int(np.floor(cum + 0.5))
+        now = int(np.floor(cum + offset))
         out[j] = now - given
         given = now
 

@@ -14,7 +14,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
-from .common import (allocate_to_employers, clip01, market_channel, market_demand_agents, quota_of, stay_months,
+from .common import (allocate_to_employers, clip01, market_offset, market_channel, market_demand_agents, quota_of, stay_months,
                      work_starts_now)
 
 
@@ -93,7 +93,7 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     # irregular workers
     for m in range(M):
         allocate_to_employers(e.size, w.market_first[m], w.market_first[m + 1],
-                              market_demand_agents(pol, t, m, scale), s.emp_target)
+                              market_demand_agents(pol, t, m, scale), market_offset(seed, m), s.emp_target)
     for j in range(e.market.shape[0]):
         m = e.market[j]
         target = s.emp_target[j]

@@ -99,14 +99,16 @@ class ConditionsPhase:
         community.gain = gain
 
     def _employers_demand(self, t: int, cal: int) -> None:
-        """Each employer's share of its market's demand (cumulative rounding keeps the market total),
+        """Each employer's share of its market's demand (cumulative rounding with the market's random offset
+        keeps the market total, unbiased over seeds),
         this month's demand, and at a job start its willingness to hire irregular workers."""
         mkt = self.policy.market
         for market in self.markets:
             total, cumulated, given = market.demand_agents(t), 0.0, 0
+            offset = rng.uniform(self.seed, rng.DEMAND_ROUND, 0, market.index)  # fixed for the run
             for employer in market.employers:
                 cumulated += employer.size * total
-                now = math.floor(cumulated + 0.5)
+                now = math.floor(cumulated + offset)
                 employer.target = now - given
                 given = now
         for employer in self.employers:

@@ -17,7 +17,7 @@ from .departures import DeparturesPhase
 from .population import PopulationPhases
 from .recruitment import RecruitmentPhase
 from .returns import ReturnPhases
-from .world import build
+from .world import build, place_stocks
 
 #: The monthly schedule: the engine's ``SCHEDULE`` (its phase "records" is ``record_month`` here,
 #: because ``records`` holds the record arrays, as in ``Simulation``).
@@ -68,6 +68,8 @@ class ReferenceModel(ConditionsPhase, RecruitmentPhase, ApplicationsPhase, Depar
             self.running = False
             return
         cal = (self.scenario.start_index + self.t) % 12
+        if self.t == self.scenario.burn_in_months:
+            place_stocks(self, self.t)  # the settled and irregular diaspora when recording starts
         for phase in SCHEDULE:
             getattr(self, phase)(self.t, cal)
         self.t += 1

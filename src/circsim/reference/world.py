@@ -156,30 +156,56 @@ def build(model) -> None:
         origin.skilled_cap = model.policy.origin.ethical_recruitment_cap[0, origin.index] * origin.skilled_home
 
 
-#: person attributes the initial diaspora sets (diaspora.place); float32 ones are stored as Python floats
+#: person attributes the diaspora sets (``diaspora.fill_markets``, ``diaspora.place_stocks``)
 _DIASPORA_FIELDS = ("status", "flags", "trips", "destination", "sector", "channel", "skill", "network", "human_capital",
                     "permit_end", "stay_end", "last_move", "last_departure", "months_abroad", "legal_months")
 
 
+def _copy_into_agents(model, p) -> None:
+    """Set the agents' diaspora attributes from engine-style arrays ``p`` (index: slot)."""
+    for person in model.persons():
+        i = person.slot
+        for name in _DIASPORA_FIELDS:
+            value = getattr(p, name)[i]
+            setattr(person, name, float(value) if value.dtype.kind == "f" else int(value))
+
+
 def _diaspora(model) -> None:
-    """Who is abroad at the start, and their histories: the engine's ``diaspora.place`` on a copy of the
-    initial population as arrays (the initial state is the scenario's input, not a rule of the
+    """The markets' jobs and places filled at the start: the engine's ``diaspora.fill_markets`` on a copy of
+    the initial population as arrays (the initial state is the scenario's input, not a rule of the
     schedule), copied into the agents and employers."""
-    from ..diaspora import place
+    from ..diaspora import fill_markets
     from ..world import build_world, initial_employers, initial_persons
 
     s, seed, pol = model.scenario, model.seed, model.policy
     world = build_world(s)
     p, n = initial_persons(s, pol, seed)
     e = initial_employers(s, pol, world, seed)
-    place(s, pol, world, p, e, n, seed)
-    for person in model.slots:
-        i = person.slot
-        for name in _DIASPORA_FIELDS:
-            value = getattr(p, name)[i]
-            setattr(person, name, float(value) if value.dtype.kind == "f" else int(value))
-        j, last = int(p.employer[i]), int(p.last_employer[i])
+    fill_markets(s, pol, world, p, e, n, seed)
+    _copy_into_agents(model, p)
+    for person in model.persons():
+        j, last = int(p.employer[person.slot]), int(p.last_employer[person.slot])
         person.employer = model.employers[j] if j >= 0 else None
         person.last_employer = model.employers[last] if last >= 0 else None
     for employer in model.employers:
         employer.workers = int(e.workers[employer.index])
+
+
+def place_stocks(model, t: int) -> None:
+    """The settled and irregular diaspora at the start of month ``t``: the engine's ``diaspora.place_stocks``
+    on the agents' state as arrays, copied back."""
+    from types import SimpleNamespace
+
+    from ..diaspora import place_stocks as place
+    from ..state import EXITED, PERSON_FIELDS
+
+    n = len(model.slots)
+    arrays = {name: np.zeros(n, dtype=dtype) for name, dtype in PERSON_FIELDS.items()}
+    arrays["status"][:] = EXITED
+    for person in model.persons():
+        for name in ("pid", "birth", *_DIASPORA_FIELDS):
+            arrays[name][person.slot] = getattr(person, name)
+        arrays["community"][person.slot] = person.community.index
+    p = SimpleNamespace(**arrays)
+    place(model.scenario, model.policy, np.array([c.origin for c in model.communities]), p, t, model.seed)
+    _copy_into_agents(model, p)
