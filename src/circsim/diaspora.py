@@ -13,8 +13,9 @@ them abroad or gives them a past:
    record. Seasonal workers' past seasons follow the repeat share of a scheme in its steady
    state: P(trips = n) = (1 - r) r^(n - 1), r = ``initial_repeat_share``.
 2. **Settled and irregular residents** (``place_stocks``, at the start of the first recorded
-   month, among persons at home who never migrated, so the stocks stand at the scenario's
-   figures when recording starts; ``diaspora_long_term``, ``diaspora_irregular`` per
+   month, among persons at home who never migrated, topping up what the burn-in produced, so
+   the stocks stand at the scenario's figures when recording starts (where the burn-in
+   produced more, none are added); ``diaspora_long_term``, ``diaspora_irregular`` per
    corridor, real persons of the modelled communities): long-term residents have lived
    ``ltr_years`` plus an exponential number of years abroad (mean ``diaspora_years_abroad``),
    irregular residents an exponential number (same mean), both within their working life.
@@ -38,7 +39,8 @@ from .phases.common import (allocate_to_employers, market_demand_agents, market_
                             selectable, stay_months)
 from .state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
                     CHANNEL_STATUS, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_FORMER_RESIDENT,
-                    F_GOOD_RECORD, F_PREV_SEASONAL, HOME, IRREGULAR, LONG_TERM, NEVER, RETURNEE, SEASONAL)
+                    F_GOOD_RECORD, F_PREV_SEASONAL, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE,
+                    SEASONAL)
 
 #: sub-streams of rng.DIASPORA
 _ORDER, _COUNT, _MONTHS, _TRIPS, _PERMIT = range(5)
@@ -182,15 +184,20 @@ def place_stocks(s, pol, comm_origin, p, t: int, seed: int) -> None:
     picker.free &= (p.status[:n] == HOME) & (p.channel[:n] < 0)
     working = _working_months(p, n, t, b.entry_age[t])
     stocks = (cor.diaspora_long_term, cor.diaspora_irregular, cor.diaspora_returnees)
+    origin_of = comm_origin[p.community[:n]]
+    status, where = p.status[:n], p.destination[:n]
     for o in range(O):
         for d in range(D):
+            here = (origin_of == o) & (where == d)
+            already = (np.count_nonzero(here & ((status == LONG_TERM) | (status == LONG_TERM_AWAY))),
+                       np.count_nonzero(here & (status == IRREGULAR)), 0)
             mean = 12.0 * cor.diaspora_years_abroad[t, o, d]
             ltr = 12 * int(dst.ltr_years[t, d])
             for block, stock in enumerate(stocks):
                 count = rng.stochastic_round(stock[t, o, d] / s.scale, seed, rng.DIASPORA + _COUNT * rng.SUBSTREAM,
-                                             block, o * D + d)
+                                             block, o * D + d) - already[block]  # the burn-in's own count
                 need = ltr if block == 0 else 12
-                for i in picker.take(o, count, working >= need):
+                for i in picker.take(o, max(count, 0), working >= need):
                     key = int(p.pid[i])
                     extra = int(-mean * math.log(1.0 - _draw(seed, _MONTHS, key)))
                     if block == 0:
