@@ -26,18 +26,25 @@ SCALE = 100
 MARKER = "@@BENCH-JSON@@"
 
 
+#: units (before any "/") of the quantities that count real persons or firms
+ABSOLUTE_UNITS = ("persons", "applications", "firms")
+
+
 def is_absolute(param) -> bool:
-    """Whether a declared parameter counts real persons (``persons``, ``persons/year``,
-    ``applications/month`` ...): such quantities grow with the population."""
-    return param.unit.split("/")[0] in ("persons", "applications")
+    """Whether a declared parameter counts real persons or firms (``persons``,
+    ``persons/year``, ``applications/month``, ``firms`` ...): such quantities grow with the
+    population."""
+    return param.unit.split("/")[0] in ABSOLUTE_UNITS
 
 
 def grown(s, persons: int):
     """Scenario ``s`` grown (or shrunk) to ``persons`` agents at its own scale: ``population``
     and every absolute quantity (``is_absolute``: market demand, quotas, consular and return
-    capacity, and any parameter declared later in such units), in the tables and in the
-    timeline, are multiplied by ``persons / s.persons``. This is the scale invariance of the
-    ODD (1.2): the share of agents in each status does not depend on the size of the world.
+    capacity, the number of employers, and any parameter declared later in such units), in
+    the tables and in the timeline, are multiplied by ``persons / s.persons`` (counts of
+    firms rounded, at least 1). With the scale invariance of the ODD (1.2), the share of
+    agents in each status then does not depend on the size of the world (measured:
+    ``benchmarks.worlds``; employers too, or each firm grows with the world and rehires more).
 
     The result is built directly, without re-validation, because an unlimited default
     (quotas of 1e7 a year) grows beyond the range declared for input files.
@@ -53,7 +60,7 @@ def grown(s, persons: int):
         p = BY_NAME.get(key.rsplit(".", 1)[-1])
         if p is None or not is_absolute(p) or isinstance(value, bool):
             return value
-        return round(value * factor) if p.integer else value * factor
+        return max(1, round(value * factor)) if p.integer else value * factor
 
     data = copy.deepcopy(s.data)
     for key, value in _flatten({k: v for k, v in data.items() if k != "timeline"}):
