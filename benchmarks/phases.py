@@ -2,8 +2,9 @@
 
 ``engine.advance`` runs the phases of ``engine.SCHEDULE`` inside one compiled loop, so it
 cannot say where the time goes. Here the same kernels, with the same arguments and in the
-same order, are called one by one from Python and each call is timed (wall clock,
-``time.perf_counter``). Arrays that run out of free slots grow as in ``Simulation.advance``
+same order, are called one by one from Python and each call is timed (CPU time of this
+process, ``time.process_time``, blind to another process time-slicing the core; wall clock
+in the JSON file). Arrays that run out of free slots grow as in ``Simulation.advance``
 (timed with demography). The records must come out identical to a normal run, which is
 checked. Each call adds Python's dispatch overhead (unboxing the argument tuples): it is
 measured with an empty kernel of the same arguments and subtracted from every phase (the
@@ -31,7 +32,7 @@ def _empty(t, cal, seed, scale, p, e, w, pol, s, rec):
 
 
 def profile(persons: int, scenario: str = "baseline", years: int | None = None, seed: int = 1) -> dict:
-    """Seconds per month of each phase, and the engine's own time for the same run."""
+    """CPU seconds per month of each phase, and the engine's own CPU time for the same run."""
     import circsim
     from circsim import engine
     from circsim.phases.demography import place_entrants
@@ -41,7 +42,7 @@ def profile(persons: int, scenario: str = "baseline", years: int | None = None, 
     s = world(persons, scenario, years=years)
     engine_run = timed_run(s, seed)
     sim = circsim.Simulation(s, seed)
-    totals = dict.fromkeys(engine.SCHEDULE, 0.0)
+    totals, walls = dict.fromkeys(engine.SCHEDULE, 0.0), dict.fromkeys(engine.SCHEDULE, 0.0)
     kernels = [(name, getattr(engine, name)) for name in engine.SCHEDULE]
     warm_small = circsim.Simulation(world(2000, scenario, years=1, burn_in_years=0), seed)  # compile entry points
     for name, kernel in kernels + [("empty", _empty)]:
@@ -50,21 +51,24 @@ def profile(persons: int, scenario: str = "baseline", years: int | None = None, 
     for t in range(s.total_months):
         cal = (s.start_index + t) % 12
         for name, kernel in kernels:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             left = kernel(t, cal, *sim._args())
             if name == "demography" and left > 0:  # out of free slots: grow, as Simulation.advance does
                 sim.persons = grow_persons(sim.persons, len(sim.persons.status) // 4 + 16)
                 assert place_entrants(t, sim.seed, sim.persons, sim.world, sim.policy, sim.scratch, sim.records) == 0
-            totals[name] += time.perf_counter() - start
-        start = time.perf_counter()
+            totals[name] += time.process_time() - cpu
+            walls[name] += time.perf_counter() - start
+        cpu = time.process_time()
         _empty(t, cal, *sim._args())
-        overhead.append(time.perf_counter() - start)
+        overhead.append(time.process_time() - cpu)
     sim.t = s.total_months
     identical = all(np.array_equal(a, b) for a, b in zip(engine_run["sim"].records, sim.records))
     months, call = s.total_months, float(np.median(overhead))
     return {"scenario": scenario, "persons": persons, "months": months, "identical_records": identical,
             "seconds_per_month": {k: v / months - call for k, v in totals.items()}, "call_overhead_seconds": call,
-            "phases_seconds": sum(totals.values()) - call * months * len(totals), "engine_seconds": engine_run["seconds"],
+            "wall_seconds_per_month": {k: v / months - call for k, v in walls.items()},
+            "phases_seconds": sum(totals.values()) - call * months * len(totals),
+            "engine_seconds": engine_run["cpu_seconds"], "engine_wall_seconds": engine_run["seconds"],
             "engine_mpm_per_s": engine_run["pm_per_s"] / 1e6, "engine_cpu_share": engine_run["cpu_share"]}
 
 
@@ -77,15 +81,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     results = [in_subprocess("phases", "profile", {"persons": args.persons, "scenario": sc, "years": args.years})
                for sc in args.scenarios.split(",")]
-    rows = [{"phase": name, **{f"{r['scenario']} ms/month": 1e3 * r["seconds_per_month"][name] for r in results},
+    rows = [{"phase": name, **{f"{r['scenario']} CPU ms/month": 1e3 * r["seconds_per_month"][name] for r in results},
              **{f"{r['scenario']} share": r["seconds_per_month"][name] * r["months"] / r["phases_seconds"]
                 for r in results}} for name in results[0]["seconds_per_month"]]
-    rows.append({"phase": "sum of phases", **{f"{r['scenario']} ms/month": 1e3 * r["phases_seconds"] / r["months"]
+    rows.append({"phase": "sum of phases", **{f"{r['scenario']} CPU ms/month": 1e3 * r["phases_seconds"] / r["months"]
                                              for r in results}})
     rows.append({"phase": "(call overhead, subtracted)",
-                 **{f"{r['scenario']} ms/month": 1e3 * r["call_overhead_seconds"] for r in results}})
+                 **{f"{r['scenario']} CPU ms/month": 1e3 * r["call_overhead_seconds"] for r in results}})
     rows.append({"phase": "engine (one compiled loop)",
-                 **{f"{r['scenario']} ms/month": 1e3 * r["engine_seconds"] / r["months"] for r in results}})
+                 **{f"{r['scenario']} CPU ms/month": 1e3 * r["engine_seconds"] / r["months"] for r in results}})
     print(f"{args.persons:,} agents, honest worlds; " + "; ".join(
         f"{r['scenario']}: {r['months']} months, identical records {r['identical_records']}, "
         f"engine {r['engine_mpm_per_s']:.1f} M pm/s (CPU share {r['engine_cpu_share']:.2f})" for r in results))
