@@ -12,7 +12,8 @@ core). The check fails when the median ratio is below ``1 - tolerance`` *and* th
 distribution-free confidence interval of the median (order statistics, about 95 %) lies
 wholly below 1: slower by a material amount, beyond the noise measured in the same
 invocation, on whatever machine it runs. The machine score (``benchmarks.machine``) is
-printed as context only. The scratch worktree is removed afterwards.
+printed as context only. The scratch worktree is removed afterwards. Quick (CI): 200,000
+agents, 1 + 5 years, 9 pairs; full: 1,000,000 agents, the baseline's 3 + 20 years, 7 pairs.
 
 Comparison commit (``--against REV``): by default the merge-base of ``HEAD`` and ``main``
 (or ``origin/main``), i.e. the main commit this branch started from; when ``HEAD`` is
@@ -56,7 +57,7 @@ from ._common import (MARKER, ROOT, diluted_world, emit, machine_info, read_json
 GOLDEN = Path(__file__).with_name("golden.json")
 CHANGELOG = ROOT / "CHANGELOG.md"
 MODES = {"quick": {"persons": 200_000, "years": 5, "burn_in_years": 1, "pairs": 9},
-         "full": {"persons": 1_000_000, "years": None, "burn_in_years": None, "pairs": 9}}
+         "full": {"persons": 1_000_000, "years": None, "burn_in_years": None, "pairs": 7}}
 TOLERANCE = 0.05
 LEVEL = 0.95
 SLOWDOWN_VARIABLE = "CIRCSIM_BENCH_SLOWDOWN"
@@ -360,7 +361,7 @@ def main(argv=None) -> int:
                         help="200k agents x 6 years (the CI form: under a minute with warm kernel caches)")
     parser.add_argument("--against", default=None, metavar="REV",
                         help="comparison commit (default: merge-base with main, or HEAD~1 on main)")
-    parser.add_argument("--pairs", type=int, default=None, help="paired runs (default 9)")
+    parser.add_argument("--pairs", type=int, default=None, help="paired runs (default: quick 9, full 7)")
     parser.add_argument("--tolerance", type=float, default=TOLERANCE,
                         help=f"slow-down that fails when beyond the noise, share (default {TOLERANCE})")
     parser.add_argument("--json", default=None, help="also write the speed comparison to this file")
