@@ -4,9 +4,9 @@
 and two worker processes of this same Python run the same honest world (``_common.world``):
 one imports ``circsim`` from this checkout's ``src``, the other from the scratch tree's (via
 ``PYTHONPATH``; each tree finds its own Numba cache, keyed by its kernel sources and path,
-filled beforehand in throw-away processes). After a warm-up each, they run alternately, the same seed within a pair, the order within a
-pair alternating (A B, B A, A B, ...) so that a slow drift of the machine favours neither;
-the first pair is discarded. Each pair gives the ratio of the two throughputs per second of
+filled beforehand in throw-away processes). After a warm-up each, they run alternately, the
+same seed within a pair, the order within a pair alternating (A B, B A, A B, ...) so that a
+slow drift of the machine favours neither; the first pair is discarded. Each pair gives the ratio of the two throughputs per second of
 the worker's CPU time (this checkout / comparison; blind to another process time-slicing the
 core). The check fails when the median ratio is below ``1 - tolerance`` *and* the
 distribution-free confidence interval of the median (order statistics, about 95 %) lies
@@ -18,8 +18,8 @@ agents, 1 + 5 years, 9 pairs; full: 1,000,000 agents, the baseline's 3 + 20 year
 Comparison commit (``--against REV``): by default the merge-base of ``HEAD`` and ``main``
 (or ``origin/main``), i.e. the main commit this branch started from; when ``HEAD`` is
 itself on main (CI of main), ``HEAD~1``, the main commit before it. If the commit is not in
-the clone (a shallow clone, no git), the speed comparison is skipped with a message and does
-not fail the check.
+the clone (a shallow clone, no git), or cannot run the benchmark, the speed comparison is
+skipped with a message and does not fail the check.
 
 Test hook: ``CIRCSIM_BENCH_SLOWDOWN=0.2`` makes this checkout's ``Simulation.advance`` 20 %
 slower (it busy-waits 0.2 x its own CPU time), to show that the check catches a slow-down.
@@ -67,6 +67,10 @@ RELATIVE = 1e-12
 
 
 # --- (a) speed, side by side ----------------------------------------------------------------
+class Unavailable(RuntimeError):
+    """The comparison commit cannot be checked out or run: the comparison is skipped."""
+
+
 def git(*args: str) -> str | None:
     """Output of a git command in this checkout, or None if it failed."""
     try:
@@ -104,7 +108,7 @@ def scratch_worktree(commit: str):
 
     remove()  # left over from an interrupted check
     if git("worktree", "add", "--detach", str(path), commit) is None:
-        raise RuntimeError(f"git worktree add {path} {commit} failed")
+        raise Unavailable(f"git worktree add {path} {commit} failed")
     try:
         stamp = int(git("show", "-s", "--format=%ct", commit))
         for f in (path / "src").rglob("*"):
@@ -146,10 +150,10 @@ def _slow_down(cls, share: float) -> None:
 
 
 class Worker:
-    """A ``serve`` process importing ``circsim`` from ``src``."""
+    """A ``serve`` process importing ``circsim`` from ``src``; ``error``: what its failure raises."""
 
-    def __init__(self, name: str, src: Path, mode: str, slowdown: float = 0.0):
-        self.name = name
+    def __init__(self, name: str, src: Path, mode: str, slowdown: float = 0.0, error=RuntimeError):
+        self.name, self.error = name, error
         self.log = tempfile.TemporaryFile("w+")
         code = "import json, sys; from benchmarks.regression import serve; serve(**json.loads(sys.argv[1]))"
         self.proc = subprocess.Popen([sys.executable, "-c", code, json.dumps({"mode": mode, "slowdown": slowdown})],
@@ -161,7 +165,7 @@ class Worker:
             if line.startswith(MARKER):
                 return json.loads(line[len(MARKER):])
         self.log.seek(0)
-        raise RuntimeError(f"the {self.name} worker stopped (exit {self.proc.wait()}):\n{self.log.read()[-3000:]}")
+        raise self.error(f"the {self.name} worker stopped (exit {self.proc.wait()}):\n{self.log.read()[-3000:]}")
 
     def run(self, seed: int) -> dict:
         self.proc.stdin.write(f"{seed}\n")
@@ -175,17 +179,20 @@ class Worker:
         self.log.close()
 
 
-def fill_caches(sources: list[Path]) -> None:
+def fill_caches(sources: dict[Path, type]) -> None:
     """Load (or compile) the kernels of every tree in throw-away processes, in parallel: a
     process that compiled its kernels runs them some 8 % slower afterwards (measured:
-    docs/BENCHMARKS.md), so the timed workers must find the caches filled."""
+    docs/BENCHMARKS.md), so the timed workers must find the caches filled. ``sources``: each
+    tree's ``src`` and the exception its failure raises."""
     code = "from benchmarks._common import warm_up; warm_up()"
-    procs = [(src, subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(src)},
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) for src in sources]
-    for src, proc in procs:
+    procs = [(src, error, subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
+                                           env={**os.environ, "PYTHONPATH": str(src)},
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+             for src, error in sources.items()]
+    for src, error, proc in procs:
         _, err = proc.communicate()
         if proc.returncode != 0:
-            raise RuntimeError(f"the kernels of {src} did not load (exit {proc.returncode}):\n{err[-3000:]}")
+            raise error(f"the kernels of {src} did not load (exit {proc.returncode}):\n{err[-3000:]}")
 
 
 def median_interval(x: list[float], level: float = LEVEL) -> tuple[float, float, float, float]:
@@ -207,8 +214,8 @@ def compare_speed(mode: str, commit: str, pairs: int, slowdown: float = 0.0) -> 
 
     score = machine_score(repeats=2)
     with scratch_worktree(commit) as tree:
-        fill_caches([tree / "src", ROOT / "src"])
-        workers = {"A": Worker(f"comparison ({commit[:12]})", tree / "src", mode),
+        fill_caches({tree / "src": Unavailable, ROOT / "src": RuntimeError})
+        workers = {"A": Worker(f"comparison ({commit[:12]})", tree / "src", mode, error=Unavailable),
                    "B": Worker("checkout", ROOT / "src", mode, slowdown)}
         try:
             ready = {k: w.reply() for k, w in workers.items()}
@@ -257,8 +264,8 @@ def speed_check(mode: str, against: str | None, pairs: int, tolerance: float, js
         print(f"  test hook {SLOWDOWN_VARIABLE}={slowdown}: this checkout's runs are made {slowdown:.0%} slower")
     try:
         result = compare_speed(mode, commit, pairs, slowdown)
-    except RuntimeError as exc:
-        print(f"speed: SKIPPED - the comparison could not run: {exc}")
+    except Unavailable as exc:
+        print(f"speed: SKIPPED - the comparison commit could not run: {exc}")
         return None
     ok = judge_speed(result, tolerance)
     trees = result["trees"]
