@@ -80,11 +80,7 @@ def grown(s, persons: int):
 def world(persons: int, scenario: str = "baseline", years: int | None = None, burn_in_years: int | None = None):
     """The bundled ``scenario`` grown to ``persons`` agents (``grown``): an honest world, in
     which the share of agents abroad is the scenario's own at every size."""
-    import circsim
-
-    keywords = {k: v for k, v in (("years", years), ("burn_in_years", burn_in_years)) if v is not None}
-    s = circsim.load_scenario(scenario, **keywords)
-    return grown(s, persons)
+    return grown(_load(scenario, years, burn_in_years), persons)
 
 
 def diluted_world(persons: int, scenario: str = "baseline", years: int | None = None,
@@ -92,10 +88,15 @@ def diluted_world(persons: int, scenario: str = "baseline", years: int | None = 
     """``persons`` agents at ``SCALE`` real persons per agent with every absolute quantity left
     as written: beyond the scenario's own size ever fewer agents can go abroad (market demand
     is fixed). The golden results and the labelled "diluted" benchmark figures use it."""
+    return _load(scenario, years, burn_in_years, persons=persons, population=SCALE * persons)
+
+
+def _load(scenario: str, years: int | None, burn_in_years: int | None, **keywords):
+    """The bundled ``scenario`` with the run keys given (None: the scenario's own)."""
     import circsim
 
-    keywords = {k: v for k, v in (("years", years), ("burn_in_years", burn_in_years)) if v is not None}
-    return circsim.load_scenario(scenario, persons=persons, population=SCALE * persons, **keywords)
+    keywords.update({k: v for k, v in (("years", years), ("burn_in_years", burn_in_years)) if v is not None})
+    return circsim.load_scenario(scenario, **keywords)
 
 
 def status_shares(sim) -> dict:
