@@ -28,7 +28,7 @@ test-all: install
 	$(BIN)/python -m pytest -q -m "slow or not slow"
 
 bench: install
-	$(BIN)/python -m benchmarks.throughput
+	$(BIN)/python -m benchmarks.throughput --scenarios baseline,all_instruments
 
 bench-check: install
 	$(BIN)/python -m benchmarks.regression --quick

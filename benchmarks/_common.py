@@ -21,17 +21,94 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-#: real persons per agent in every benchmark world, so worlds of different sizes are comparable
+#: real persons per agent in the diluted worlds of the golden check (population = SCALE x persons)
 SCALE = 100
 MARKER = "@@BENCH-JSON@@"
 
 
+#: units (before any "/") of the quantities that count real persons or firms
+ABSOLUTE_UNITS = ("persons", "applications", "firms")
+
+
+def is_absolute(param) -> bool:
+    """Whether a declared parameter counts real persons or firms (``persons``,
+    ``persons/year``, ``applications/month``, ``firms`` ...): such quantities grow with the
+    population."""
+    return param.unit.split("/")[0] in ABSOLUTE_UNITS
+
+
+def grown(s, persons: int):
+    """Scenario ``s`` grown (or shrunk) to ``persons`` agents at its own scale: ``population``
+    and every absolute quantity (``is_absolute``: market demand, quotas, consular and return
+    capacity, the number of employers, and any parameter declared later in such units), in
+    the tables and in the timeline, are multiplied by ``persons / s.persons`` (counts of
+    firms rounded, at least 1). With the scale invariance of the ODD (1.2), the share of
+    agents in each status then does not depend on the size of the world (measured:
+    ``benchmarks.worlds``; employers too, or each firm grows with the world and rehires more).
+
+    The result is built directly, without re-validation, because an unlimited default
+    (quotas of 1e7 a year) grows beyond the range declared for input files.
+    """
+    import copy
+
+    from circsim.scenario.loader import Scenario, _flatten
+    from circsim.scenario.params import BY_NAME
+
+    factor = persons / s.persons
+
+    def scaled(key: str, value):
+        p = BY_NAME.get(key.rsplit(".", 1)[-1])
+        if p is None or not is_absolute(p) or isinstance(value, bool):
+            return value
+        return max(1, round(value * factor)) if p.integer else value * factor
+
+    data = copy.deepcopy(s.data)
+    for key, value in _flatten({k: v for k, v in data.items() if k != "timeline"}):
+        *path, name = key.split(".")
+        table = data
+        for part in path:
+            table = table[part]
+        table[name] = scaled(key, value)
+    for entry in data.get("timeline", []):
+        for key in entry:
+            entry[key] = scaled(key, entry[key]) if key != "at" else entry[key]
+    data["persons"], data["population"] = persons, s.data["population"] * factor
+    changes = [(month, key, scaled(key, value)) for month, key, value in s.changes]
+    return Scenario(data=data, source=s.source, changes=changes)
+
+
 def world(persons: int, scenario: str = "baseline", years: int | None = None, burn_in_years: int | None = None):
-    """The bundled ``scenario`` with ``persons`` agents at ``SCALE`` real persons per agent."""
+    """The bundled ``scenario`` grown to ``persons`` agents (``grown``): an honest world, in
+    which the share of agents abroad is the scenario's own at every size."""
+    return grown(_load(scenario, years, burn_in_years), persons)
+
+
+def diluted_world(persons: int, scenario: str = "baseline", years: int | None = None,
+                  burn_in_years: int | None = None):
+    """``persons`` agents at ``SCALE`` real persons per agent with every absolute quantity left
+    as written: beyond the scenario's own size ever fewer agents can go abroad (market demand
+    is fixed). The golden results and the labelled "diluted" benchmark figures use it."""
+    return _load(scenario, years, burn_in_years, persons=persons, population=SCALE * persons)
+
+
+def _load(scenario: str, years: int | None, burn_in_years: int | None, **keywords):
+    """The bundled ``scenario`` with the run keys given (None: the scenario's own)."""
     import circsim
 
-    keywords = {k: v for k, v in (("years", years), ("burn_in_years", burn_in_years)) if v is not None}
-    return circsim.load_scenario(scenario, persons=persons, population=SCALE * persons, **keywords)
+    keywords.update({k: v for k, v in (("years", years), ("burn_in_years", burn_in_years)) if v is not None})
+    return circsim.load_scenario(scenario, **keywords)
+
+
+def status_shares(sim) -> dict:
+    """Share of the living agents in each status now, and the share abroad."""
+    import numpy as np
+    from circsim.state import AT_HOME, EXITED, STATUS_NAMES
+
+    counts = np.bincount(sim.persons.status, minlength=len(STATUS_NAMES))
+    alive = counts.sum() - counts[EXITED]
+    shares = {name: counts[i] / alive for i, name in enumerate(STATUS_NAMES) if i != EXITED}
+    shares["abroad"] = 1 - sum(counts[i] for i in AT_HOME) / alive
+    return {k: float(v) for k, v in shares.items()}
 
 
 def warm_up(scenario: str = "baseline") -> float:

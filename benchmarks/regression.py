@@ -1,101 +1,291 @@
-"""The regression check: engine speed against a committed baseline, results against golden ones.
+"""The regression check: this checkout's speed side by side with a comparison commit, and exact results.
 
-(a) Speed. After a warm-up run, the machine score (``benchmarks.machine``) and the engine
-throughput are measured interleaved, ``repeats`` times each, both per second of this
-process's CPU time (so that another process time-slicing the same core does not count). The
-normalised throughput = best M person-months per CPU second / best machine score (M ops per
-CPU second), i.e. person-months per machine operation. The check fails when it falls more
-than ``tolerance`` (a share, in ``benchmarks/baseline.json``, chosen from the measured noise:
-docs/BENCHMARKS.md) below the baseline. Wall-clock figures are printed for information.
-Quick: 200,000 persons, 1 burn-in + 5 years, best of 3; full: 1,000,000 persons, the
-baseline's 3 + 20 years, best of 3.
+(a) Speed, side by side. The comparison commit is checked out in a scratch ``git worktree``
+and two worker processes of this same Python run the same honest world (``_common.world``):
+one imports ``circsim`` from this checkout's ``src``, the other from the scratch tree's (via
+``PYTHONPATH``; each tree finds its own Numba cache, keyed by its kernel sources and path,
+filled beforehand in throw-away processes). After a warm-up each, they run alternately, the
+same seed within a pair, the order within a pair alternating (A B, B A, A B, ...) so that a
+slow drift of the machine favours neither; the first pair is discarded. Each pair gives the ratio of the two throughputs per second of
+the worker's CPU time (this checkout / comparison; blind to another process time-slicing the
+core). The check fails when the median ratio is below ``1 - tolerance`` *and* the
+distribution-free confidence interval of the median (order statistics, about 95 %) lies
+wholly below 1: slower by a material amount, beyond the noise measured in the same
+invocation, on whatever machine it runs. The machine score (``benchmarks.machine``) is
+printed as context only. The scratch worktree is removed afterwards. Quick (CI): 200,000
+agents, 1 + 5 years, 9 pairs; full: 1,000,000 agents, the baseline's 3 + 20 years, 7 pairs.
+
+Comparison commit (``--against REV``): by default the merge-base of ``HEAD`` and ``main``
+(or ``origin/main``), i.e. the main commit this branch started from; when ``HEAD`` is
+itself on main (CI of main), ``HEAD~1``, the main commit before it. If the commit is not in
+the clone (a shallow clone, no git), or cannot run the benchmark, the speed comparison is
+skipped with a message and does not fail the check.
+
+Test hook: ``CIRCSIM_BENCH_SLOWDOWN=0.2`` makes this checkout's ``Simulation.advance`` 20 %
+slower (it busy-waits 0.2 x its own CPU time), to show that the check catches a slow-down.
 
 (b) Exact results. The headline indicators of fixed small runs (``GOLDEN_RUNS``: baseline and
-seasonal_multiannual, seeds 1 and 2, 3,000 persons, 1 + 5 years) must equal
-``benchmarks/golden.json`` to 1e-12 relative; a mismatch lists every indicator that changed.
+seasonal_multiannual, seeds 1 and 2, 3,000 persons at 100 real persons each, 1 + 5 years)
+must equal ``benchmarks/golden.json`` to 1e-12 relative; a mismatch lists every indicator
+that changed.
 
-``python -m benchmarks.regression [--quick] [--tolerance X]``: check both; exit 0 when all
-pass, 1 otherwise. ``--update-baseline [--noise N]``: measure (N times in fresh processes:
-their median) and rewrite this mode's baseline (with ``--tolerance X``: also the tolerance).
-``--noise N`` alone: print the run-to-run noise of N fresh-process measurements.
-``--update-golden``: rewrite the golden file deliberately and note it in CHANGELOG.md.
+``python -m benchmarks.regression [--quick] [--against REV] [--pairs N] [--tolerance X]
+[--json FILE]``: exit 0 when both pass (or the speed comparison was skipped), 1 otherwise,
+2 when ``--against`` names no commit. ``--update-golden``: rewrite the golden file
+deliberately and note it in CHANGELOG.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import math
+import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from ._common import ROOT, in_subprocess, machine_info, read_json, table, timed_run, warm_up, world, write_json
+from ._common import (MARKER, ROOT, diluted_world, emit, machine_info, read_json, table, timed_run, warm_up, world,
+                      write_json)
 
-BASELINE = Path(__file__).with_name("baseline.json")
 GOLDEN = Path(__file__).with_name("golden.json")
 CHANGELOG = ROOT / "CHANGELOG.md"
-MODES = {"quick": {"persons": 200_000, "years": 5, "burn_in_years": 1, "repeats": 3},
-         "full": {"persons": 1_000_000, "years": None, "burn_in_years": None, "repeats": 3}}
+MODES = {"quick": {"persons": 200_000, "years": 5, "burn_in_years": 1, "pairs": 9},
+         "full": {"persons": 1_000_000, "years": None, "burn_in_years": None, "pairs": 7}}
+TOLERANCE = 0.05
+LEVEL = 0.95
+SLOWDOWN_VARIABLE = "CIRCSIM_BENCH_SLOWDOWN"
 GOLDEN_SETTINGS = {"persons": 3000, "years": 5, "burn_in_years": 1}
 GOLDEN_RUNS = [(scenario, seed) for scenario in ("baseline", "seasonal_multiannual") for seed in (1, 2)]
 RELATIVE = 1e-12
-NOISE_FIGURES = ("mpm_per_s", "mpm_per_cpu_s", "machine_score", "machine_score_wall", "normalised", "normalised_wall")
 
 
-# --- (a) speed ------------------------------------------------------------------------------
-def measure_speed(mode: str = "quick") -> dict:
-    """Best throughput and machine score per CPU second, their ratio, and the wall-clock figures."""
-    from .machine import machine_score
+# --- (a) speed, side by side ----------------------------------------------------------------
+class Unavailable(RuntimeError):
+    """The comparison commit cannot be checked out or run: the comparison is skipped."""
 
+
+def git(*args: str) -> str | None:
+    """Output of a git command in this checkout, or None if it failed."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def commit_of(rev: str) -> str | None:
+    return git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+
+
+def default_against() -> tuple[str | None, str]:
+    """The default comparison commit and how it was chosen (None if the clone has none)."""
+    head = commit_of("HEAD")
+    for main in ("main", "origin/main"):
+        base = git("merge-base", "HEAD", main)
+        if head and base and base != head:
+            return base, f"merge-base of HEAD and {main}"
+    return commit_of("HEAD~1"), "HEAD~1 (HEAD is on main)"
+
+
+@contextmanager
+def scratch_worktree(commit: str):
+    """``commit`` checked out in a scratch worktree, removed afterwards. The path and the
+    files' modification times (the commit's time) are the same at every invocation, so that
+    Numba's cache, which checks both, stays warm from one check to the next."""
+    path = Path(tempfile.gettempdir()) / f"circsim-regression-{commit[:12]}"
+
+    def remove():
+        git("worktree", "remove", "--force", str(path))
+        shutil.rmtree(path, ignore_errors=True)
+        git("worktree", "prune")
+
+    remove()  # left over from an interrupted check
+    if git("worktree", "add", "--detach", str(path), commit) is None:
+        raise Unavailable(f"git worktree add {path} {commit} failed")
+    try:
+        stamp = int(git("show", "-s", "--format=%ct", commit))
+        for f in (path / "src").rglob("*"):
+            os.utime(f, (stamp, stamp))
+        yield path
+    finally:
+        remove()
+
+
+def serve(mode: str, slowdown: float = 0.0) -> None:
+    """Worker: warm up, report the tree it runs, then one timed run per seed read from stdin."""
+    import circsim
+    from circsim._cache import source_hash
+
+    if slowdown:
+        _slow_down(circsim.Simulation, slowdown)
     cfg = MODES[mode]
     warm_up()
     s = world(cfg["persons"], years=cfg["years"], burn_in_years=cfg["burn_in_years"])
-    machine, runs = [], []
-    for r in range(cfg["repeats"]):
-        machine.append(machine_score(repeats=3))
-        runs.append(timed_run(s, seed=r + 1))
-        runs[-1].pop("sim")
-    best = {"mpm_per_cpu_s": max(r["pm_per_cpu_s"] for r in runs) / 1e6,
-            "mpm_per_s": max(r["pm_per_s"] for r in runs) / 1e6,
-            "machine_score": max(m["score_cpu"] for m in machine),
-            "machine_score_wall": max(m["score"] for m in machine)}
-    return {"mode": mode, "persons": cfg["persons"], "months": s.total_months, **best,
-            "normalised": best["mpm_per_cpu_s"] / best["machine_score"],
-            "normalised_wall": best["mpm_per_s"] / best["machine_score_wall"],
-            "min_cpu_share": min(r["cpu_share"] for r in runs)}
+    emit({"circsim": circsim.__file__, "kernel_source_hash": source_hash(), "months": s.total_months})
+    for line in sys.stdin:
+        run = timed_run(s, seed=int(line))
+        run.pop("sim")
+        emit(run)
 
 
-def noise(mode: str, n: int) -> dict:
-    """``n`` speed measurements, each in a fresh process: their spread, as shares of the median."""
-    runs = []
-    for i in range(n):
-        runs.append(in_subprocess("regression", "measure_speed", {"mode": mode}))
-        r = runs[-1]
-        print(f"  {i + 1}/{n}: {r['mpm_per_s']:.2f} M person-months/s ({r['mpm_per_cpu_s']:.2f} per CPU s), "
-              f"score {r['machine_score']:.1f}, normalised {r['normalised']:.4f}, CPU share {r['min_cpu_share']:.3f}",
-              flush=True)
-    out = {"mode": mode, "n": n}
-    for key in NOISE_FIGURES:
-        x = [r[key] for r in runs]
-        med = statistics.median(x)
-        out[key] = {"median": med, "min": min(x), "max": max(x), "cv": statistics.stdev(x) / statistics.mean(x),
-                    "worst_below_median": (med - min(x)) / med, "values": x}
-    return out
+def _slow_down(cls, share: float) -> None:
+    """Test hook: ``cls.advance`` busy-waits ``share`` x the CPU time it took."""
+    advance = cls.advance
+
+    def slower(self, months):
+        cpu = time.process_time()
+        advance(self, months)
+        until = time.process_time() + share * (time.process_time() - cpu)
+        while time.process_time() < until:
+            pass
+
+    cls.advance = slower
 
 
-def check_speed(result: dict, baseline: dict, tolerance: float) -> tuple[bool, list[dict]]:
-    ref = baseline.get(result["mode"])
-    if ref is None:
-        return False, []
-    rows = []
-    for key, label in (("normalised", "normalised (pm / machine op)"), ("mpm_per_cpu_s", "M person-months / CPU s"),
-                       ("machine_score", "machine score, M ops / CPU s"), ("mpm_per_s", "M person-months / s (wall)")):
-        change = result[key] / ref[key] - 1
-        status = ("FAIL" if change < -tolerance else "ok") if key == "normalised" else "info"
-        rows.append({"figure": label, "baseline": ref[key], "now": result[key], "change": f"{change:+.1%}",
-                     "limit": f"-{tolerance:.0%}" if key == "normalised" else "", "status": status})
-    return rows[0]["status"] == "ok", rows
+class Worker:
+    """A ``serve`` process importing ``circsim`` from ``src``; ``error``: what its failure raises."""
+
+    def __init__(self, name: str, src: Path, mode: str, slowdown: float = 0.0, error=RuntimeError):
+        self.name, self.error = name, error
+        self.log = tempfile.TemporaryFile("w+")
+        code = "import json, sys; from benchmarks.regression import serve; serve(**json.loads(sys.argv[1]))"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, json.dumps({"mode": mode, "slowdown": slowdown})],
+                                     cwd=ROOT, env={**os.environ, "PYTHONPATH": str(src)}, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
+
+    def reply(self) -> dict:
+        for line in self.proc.stdout:
+            if line.startswith(MARKER):
+                return json.loads(line[len(MARKER):])
+        self.log.seek(0)
+        raise self.error(f"the {self.name} worker stopped (exit {self.proc.wait()}):\n{self.log.read()[-3000:]}")
+
+    def run(self, seed: int) -> dict:
+        self.proc.stdin.write(f"{seed}\n")
+        self.proc.stdin.flush()
+        return self.reply()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait()
+        self.log.close()
+
+
+def fill_caches(sources: dict[Path, type]) -> None:
+    """Load (or compile) the kernels of every tree in throw-away processes, in parallel: a
+    process that compiled its kernels runs them some 8 % slower afterwards (measured:
+    docs/BENCHMARKS.md), so the timed workers must find the caches filled. ``sources``: each
+    tree's ``src`` and the exception its failure raises."""
+    code = "from benchmarks._common import warm_up; warm_up()"
+    procs = [(src, error, subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
+                                           env={**os.environ, "PYTHONPATH": str(src)},
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+             for src, error in sources.items()]
+    for src, error, proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise error(f"the kernels of {src} did not load (exit {proc.returncode}):\n{err[-3000:]}")
+
+
+def median_interval(x: list[float], level: float = LEVEL) -> tuple[float, float, float, float]:
+    """Median of ``x`` and a distribution-free confidence interval for it: (x_(k), x_(n+1-k))
+    with the largest k such that P(Binomial(n, 1/2) < k) <= (1 - level) / 2. Returns
+    (median, low, high, coverage); with fewer than 6 values the interval is the range."""
+    x, n = sorted(x), len(x)
+    k, tail = 0, 0.0
+    while k < n // 2 and tail + math.comb(n, k) / 2**n <= (1 - level) / 2:
+        tail += math.comb(n, k) / 2**n
+        k += 1
+    k = max(k, 1)
+    return statistics.median(x), x[k - 1], x[n - k], 1 - 2 * sum(math.comb(n, j) for j in range(k)) / 2**n
+
+
+def compare_speed(mode: str, commit: str, pairs: int, slowdown: float = 0.0) -> dict:
+    """Paired runs of this checkout (B) and ``commit`` (A); the ratios B / A and their summary."""
+    from .machine import machine_score
+
+    score = machine_score(repeats=2)
+    with scratch_worktree(commit) as tree:
+        fill_caches({tree / "src": Unavailable, ROOT / "src": RuntimeError})
+        workers = {"A": Worker(f"comparison ({commit[:12]})", tree / "src", mode, error=Unavailable),
+                   "B": Worker("checkout", ROOT / "src", mode, slowdown)}
+        try:
+            ready = {k: w.reply() for k, w in workers.items()}
+            rows = []
+            for i in range(pairs + 1):  # pair 0 is discarded
+                order = "AB" if i % 2 == 0 else "BA"
+                runs = {k: workers[k].run(i + 1) for k in order}
+                if i == 0:
+                    continue
+                a, b = runs["A"], runs["B"]
+                rows.append({"pair": i, "order": order, "A Mpm/cpu-s": a["pm_per_cpu_s"] / 1e6,
+                             "B Mpm/cpu-s": b["pm_per_cpu_s"] / 1e6, "ratio B/A": b["pm_per_cpu_s"] / a["pm_per_cpu_s"],
+                             "wall ratio": b["pm_per_s"] / a["pm_per_s"],
+                             "CPU share": min(a["cpu_share"], b["cpu_share"])})
+        finally:
+            for w in workers.values():
+                w.close()
+    median, low, high, coverage = median_interval([r["ratio B/A"] for r in rows])
+    return {"mode": mode, "commit": commit, "persons": MODES[mode]["persons"], "months": ready["B"]["months"],
+            "slowdown_injected": slowdown, "trees": ready, "pairs": rows, "median_ratio": median,
+            "interval": [low, high], "coverage": coverage,
+            "median_wall_ratio": statistics.median(r["wall ratio"] for r in rows),
+            "machine_score": score["score_cpu"]}
+
+
+def judge_speed(result: dict, tolerance: float) -> bool:
+    """Fail (False) when the median ratio is below 1 - tolerance and its interval wholly below 1."""
+    return not (result["median_ratio"] < 1 - tolerance and result["interval"][1] < 1)
+
+
+def speed_check(mode: str, against: str | None, pairs: int, tolerance: float, json_path: str | None) -> bool | None:
+    """Run and print the side-by-side comparison; True/False = pass/fail, None = skipped."""
+    if against is None:
+        commit, why = default_against()
+        if commit is None:
+            print("speed: SKIPPED - no comparison commit in this clone (shallow clone or no git history: "
+                  "fetch the history, e.g. `git fetch --unshallow`, or give --against REV)")
+            return None
+    else:
+        commit, why = commit_of(against), f"--against {against}"
+    slowdown = float(os.environ.get(SLOWDOWN_VARIABLE) or 0)
+    cfg = MODES[mode]
+    print(f"speed ({mode}): this checkout (B) against {commit[:12]} ({why}) (A), "
+          f"{cfg['persons']:,} agents of the honest baseline world, {pairs} pairs after a discarded one")
+    if slowdown:
+        print(f"  test hook {SLOWDOWN_VARIABLE}={slowdown}: this checkout's runs are made {slowdown:.0%} slower")
+    try:
+        result = compare_speed(mode, commit, pairs, slowdown)
+    except Unavailable as exc:
+        print(f"speed: SKIPPED - the comparison commit could not run: {exc}")
+        return None
+    ok = judge_speed(result, tolerance)
+    trees = result["trees"]
+    same = trees["A"]["kernel_source_hash"] == trees["B"]["kernel_source_hash"]
+    print(f"  A: {trees['A']['circsim']} (kernel sources {trees['A']['kernel_source_hash']})\n"
+          f"  B: {trees['B']['circsim']} (kernel sources {trees['B']['kernel_source_hash']})"
+          + ("\n  kernel sources identical: any difference is noise" if same else ""))
+    print(table(result["pairs"], list(result["pairs"][0])))
+    low, high = result["interval"]
+    change = result["median_ratio"] - 1
+    print(f"  median ratio B/A {result['median_ratio']:.4f} ({change:+.1%}); {result['coverage']:.1%} interval "
+          f"{low:.4f} - {high:.4f}; wall-clock median ratio {result['median_wall_ratio']:.4f} (information)")
+    print(f"  context: machine score {result['machine_score']:.1f} M ops per CPU second")
+    if (high - low) / 2 > tolerance:
+        print(f"  note: the noise (half-width {(high - low) / 2:.1%}) exceeds the tolerance: a slow-down of "
+              f"{tolerance:.0%} could go unseen; run on a quieter machine or with more --pairs")
+    print(f"  speed {'ok' if ok else 'FAIL'}: fails below {1 - tolerance:.2f} with the interval wholly below 1")
+    if json_path:
+        write_json(json_path, {"machine": machine_info(), "tolerance": tolerance, "ok": ok, **result})
+    return ok
 
 
 # --- (b) exact results ----------------------------------------------------------------------
@@ -106,7 +296,8 @@ def golden_results() -> dict:
 
     out = {}
     for scenario, seed in GOLDEN_RUNS:
-        s = world(GOLDEN_SETTINGS["persons"], scenario, GOLDEN_SETTINGS["years"], GOLDEN_SETTINGS["burn_in_years"])
+        s = diluted_world(GOLDEN_SETTINGS["persons"], scenario, GOLDEN_SETTINGS["years"],
+                          GOLDEN_SETTINGS["burn_in_years"])
         values = headline_of(circsim.run(s, seed))
         out[f"{scenario}/seed{seed}"] = {k: (None if math.isnan(v) else v) for k, v in values.items()}
     return out
@@ -129,6 +320,19 @@ def golden_diff(now: dict, golden: dict) -> list[dict]:
                 rel = (f"{n / g - 1:+.3g}" if isinstance(g, float) and isinstance(n, float) and g != 0 else "")
                 diffs.append({"run": run, "indicator": key, "golden": repr(g), "now": repr(n), "relative change": rel})
     return diffs
+
+
+def golden_check() -> bool:
+    diffs = golden_diff(golden_results(), read_json(GOLDEN)["runs"]) if GOLDEN.exists() else None
+    print(f"\nexact results ({len(GOLDEN_RUNS)} runs, headline indicators, relative tolerance {RELATIVE:g})")
+    if diffs is None:
+        print(f"  no {GOLDEN.name}: run with --update-golden")
+    elif diffs:
+        print(table(diffs, ["run", "indicator", "golden", "now", "relative change"]))
+        print("If the change is intended, rewrite the golden file: python -m benchmarks.regression --update-golden")
+    else:
+        print("  all equal to the golden file")
+    return diffs == []
 
 
 def update_golden() -> None:
@@ -159,65 +363,31 @@ def update_golden() -> None:
 
 # --- command line ---------------------------------------------------------------------------
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Speed and exact-result regression check.")
-    parser.add_argument("--quick", action="store_true", help="200k persons x 6 years (the CI form, under 3 min)")
-    parser.add_argument("--update-baseline", action="store_true", help="rewrite this mode's speed baseline")
+    parser = argparse.ArgumentParser(description="Side-by-side speed and exact-result regression check.")
+    parser.add_argument("--quick", action="store_true",
+                        help="200k agents x 6 years (the CI form: under a minute with warm kernel caches)")
+    parser.add_argument("--against", default=None, metavar="REV",
+                        help="comparison commit (default: merge-base with main, or HEAD~1 on main)")
+    parser.add_argument("--pairs", type=int, default=None, help="paired runs (default: quick 9, full 7)")
+    parser.add_argument("--tolerance", type=float, default=TOLERANCE,
+                        help=f"slow-down that fails when beyond the noise, share (default {TOLERANCE})")
+    parser.add_argument("--json", default=None, help="also write the speed comparison to this file")
     parser.add_argument("--update-golden", action="store_true", help="rewrite benchmarks/golden.json deliberately")
-    parser.add_argument("--noise", type=int, default=0, metavar="N", help="N fresh-process measurements: print the noise")
-    parser.add_argument("--tolerance", type=float, default=None, help="allowed fall below baseline, share (default: baseline.json)")
-    parser.add_argument("--json", default=None, help="with --noise: also write the study to this file")
     args = parser.parse_args(argv)
-    mode = "quick" if args.quick else "full"
-    started = time.perf_counter()
     if args.update_golden:
         update_golden()
         return 0
-    baseline = read_json(BASELINE) if BASELINE.exists() else {}
-    tolerance = args.tolerance if args.tolerance is not None else baseline.get("tolerance", 0.15)
-    if args.noise:
-        study = noise(mode, args.noise)
-        print(table([{"figure": k, **{s: study[k][s] for s in ("median", "min", "max", "cv", "worst_below_median")}}
-                     for k in NOISE_FIGURES],
-                    ["figure", "median", "min", "max", "cv", "worst_below_median"]))
-        if args.json:
-            write_json(args.json, {"machine": machine_info(), **study})
-        if args.update_baseline:
-            result = {k: study[k]["median"] for k in NOISE_FIGURES}
-            baseline.setdefault("noise", {})[mode] = study
-            _write_baseline(baseline, mode, {"persons": MODES[mode]["persons"], **result}, tolerance)
-        return 0
-    result = measure_speed(mode)
-    if args.update_baseline:
-        _write_baseline(baseline, mode, {k: result[k] for k in ("persons", *NOISE_FIGURES)}, tolerance)
-        return 0
-    speed_ok, rows = check_speed(result, baseline, tolerance)
-    print(f"speed ({mode}: {result['persons']:,} persons x {result['months']} months, best of {MODES[mode]['repeats']}; "
-          f"CPU share of the runs >= {result['min_cpu_share']:.2f})")
-    print(table(rows, ["figure", "baseline", "now", "change", "limit", "status"]) if rows else
-          f"  no {mode} baseline in {BASELINE.name}: run with --update-baseline")
-    if rows and not speed_ok:
-        print("The engine is slower than the baseline by more than the tolerance. If that is intended (or this is a\n"
-              f"new machine), re-measure: python -m benchmarks.regression{' --quick' if args.quick else ''} "
-              "--update-baseline --noise 8")
-    diffs = golden_diff(golden_results(), read_json(GOLDEN)["runs"]) if GOLDEN.exists() else None
-    print(f"\nexact results ({len(GOLDEN_RUNS)} runs, headline indicators, relative tolerance {RELATIVE:g})")
-    if diffs is None:
-        print(f"  no {GOLDEN.name}: run with --update-golden")
-    elif diffs:
-        print(table(diffs, ["run", "indicator", "golden", "now", "relative change"]))
-        print("If the change is intended, rewrite the golden file: python -m benchmarks.regression --update-golden")
-    else:
-        print("  all equal to the golden file")
-    ok = speed_ok and diffs == []
-    print(f"\n{'PASS' if ok else 'FAIL'} ({time.perf_counter() - started:.0f} s)")
+    if args.against is not None and commit_of(args.against) is None:
+        print(f"error: --against {args.against}: no such commit in this clone", file=sys.stderr)
+        return 2
+    mode = "quick" if args.quick else "full"
+    started = time.perf_counter()
+    speed_ok = speed_check(mode, args.against, args.pairs or MODES[mode]["pairs"], args.tolerance, args.json)
+    golden_ok = golden_check()
+    ok = speed_ok is not False and golden_ok
+    print(f"\n{'PASS' if ok else 'FAIL'} ({time.perf_counter() - started:.0f} s)"
+          + (" - speed comparison skipped" if speed_ok is None else ""))
     return 0 if ok else 1
-
-
-def _write_baseline(baseline: dict, mode: str, figures: dict, tolerance: float) -> None:
-    baseline["tolerance"] = tolerance
-    baseline[mode] = {**figures, "machine": machine_info()}
-    write_json(BASELINE, baseline)
-    print(f"wrote {BASELINE.relative_to(ROOT)} [{mode}]: normalised {figures['normalised']:.4f}, tolerance {tolerance:.0%}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,14 @@
 
 For each scenario and size, in a fresh interpreter (so peak memory is per size): one small
 warm-up run (kernels loaded, compile excluded), then ``repeats`` full runs (seeds 1, 2, ...)
-of the scenario's own length (baseline: 3 burn-in + 20 recorded years = 276 months) at
-100 real persons per agent. Reported:
+of the scenario's own length (baseline: 3 burn-in + 20 recorded years = 276 months) in the
+scenario's honest world of that size (``_common.world``: population and every absolute
+quantity grown with the agents, so the share of agents abroad is the scenario's own at every
+size; ``--diluted``: the older worlds of 100 real persons per agent with demand fixed, for
+comparison only). Reported:
 
+* the share of agents abroad at the end of the first run (the same at every size in honest
+  worlds);
 * throughput, million person-months per second of ``Simulation.advance`` (persons alive,
   mean of start and end, x months / wall seconds): median, min-max and interquartile range;
   the lowest CPU share (CPU time / wall time) of the runs: below ~0.98 another process
@@ -19,7 +24,7 @@ of the scenario's own length (baseline: 3 burn-in + 20 recorded years = 276 mont
   during the warm-up, which dominates every size below a few million persons).
 
 ``python -m benchmarks.throughput [--sizes 10000,100000,1000000] [--opt-in-10m]
-[--repeats 3] [--scenarios baseline,...] [--years Y] [--json FILE]``. Run it under
+[--repeats 3] [--scenarios baseline,...] [--years Y] [--diluted] [--json FILE]``. Run it under
 ``taskset -c N`` to pin it (children inherit the affinity). 10M persons (opt-in) runs once.
 """
 
@@ -29,8 +34,8 @@ import argparse
 
 import numpy as np
 
-from ._common import (in_subprocess, machine_info, peak_rss_bytes, rss_bytes, summary, table, timed_run, warm_up, world,
-                      write_json)
+from ._common import (diluted_world, in_subprocess, machine_info, peak_rss_bytes, rss_bytes, status_shares, summary,
+                      table, timed_run, warm_up, world, write_json)
 
 TEN_MILLION = 10_000_000
 
@@ -44,18 +49,20 @@ def nbytes(obj) -> int:
     return 0
 
 
-def measure_size(persons: int, scenario: str = "baseline", repeats: int = 3, years: int | None = None) -> dict:
+def measure_size(persons: int, scenario: str = "baseline", repeats: int = 3, years: int | None = None,
+                 diluted: bool = False) -> dict:
     """Throughput and memory of ``repeats`` runs with ``persons`` agents (call in a fresh process)."""
     from circsim.state import bytes_per_person
 
     warm_up(scenario)
     warm_peak = peak_rss_bytes()
-    runs, memory = [], {}
+    runs, memory, shares = [], {}, {}
     for r in range(repeats):
         rss0 = rss_bytes()
-        run = timed_run(world(persons, scenario, years=years), seed=r + 1)
+        run = timed_run((diluted_world if diluted else world)(persons, scenario, years=years), seed=r + 1)
         sim = run.pop("sim")
         if not memory:
+            shares = status_shares(sim)
             parts = {"persons": nbytes(sim.persons), "employers": nbytes(sim.employers),
                      "records": nbytes(sim.records),
                      "other": nbytes(sim.world) + nbytes(sim.scratch) + nbytes(sim.policy),
@@ -64,7 +71,8 @@ def measure_size(persons: int, scenario: str = "baseline", repeats: int = 3, yea
         runs.append(run)
         del sim
     peak = peak_rss_bytes()
-    return {"scenario": scenario, "persons": persons, "months": runs[0]["months"], "repeats": repeats,
+    return {"scenario": scenario, "world": "diluted" if diluted else "honest", "persons": persons,
+            "months": runs[0]["months"], "repeats": repeats, "status_shares_end": shares,
             "mpm_per_s": summary([r["pm_per_s"] / 1e6 for r in runs]), "seconds": summary([r["seconds"] for r in runs]),
             "mpm_per_cpu_s": summary([r["pm_per_cpu_s"] / 1e6 for r in runs]),
             "cpu_share": summary([r["cpu_share"] for r in runs]),
@@ -82,6 +90,8 @@ def main(argv=None) -> int:
     parser.add_argument("--scenarios", default="baseline",
                         help="comma-separated scenario names or paths (every instrument on: all_instruments)")
     parser.add_argument("--years", type=int, default=None, help="recorded years (default: the scenario's)")
+    parser.add_argument("--diluted", action="store_true",
+                        help="older diluted worlds (100 persons per agent, demand fixed), for comparison only")
     parser.add_argument("--json", default=None, help="write all results to this JSON file")
     args = parser.parse_args(argv)
     from .machine import machine_score
@@ -93,10 +103,12 @@ def main(argv=None) -> int:
         for n in sizes + ([TEN_MILLION] if args.opt_in_10m else []):
             repeats = 1 if n >= TEN_MILLION else args.repeats
             r = in_subprocess("throughput", "measure_size",
-                              {"persons": n, "scenario": scenario, "repeats": repeats, "years": args.years})
+                              {"persons": n, "scenario": scenario, "repeats": repeats, "years": args.years,
+                               "diluted": args.diluted})
             results.append(r)
             print(f"  {scenario} {n:>10,d} persons: median {r['mpm_per_s']['median']:.1f} M person-months/s", flush=True)
-    rows = [{"scenario": r["scenario"], "persons": f"{r['persons']:,}", "months": r["months"], "n": r["repeats"],
+    rows = [{"scenario": r["scenario"], "world": r["world"], "persons": f"{r['persons']:,}", "months": r["months"],
+             "abroad": r["status_shares_end"]["abroad"], "n": r["repeats"],
              "median Mpm/s": r["mpm_per_s"]["median"], "min": r["mpm_per_s"]["min"], "max": r["mpm_per_s"]["max"],
              "IQR": r["mpm_per_s"]["q3"] - r["mpm_per_s"]["q1"], "CPU share": r["cpu_share"]["min"],
              "run s": r["seconds"]["median"],
