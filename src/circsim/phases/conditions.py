@@ -91,18 +91,19 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     # employers: their share of the market's demand (s.emp_target, for the season or year when
     # taken on once a year), this month's demand, and at a job start their willingness to hire
     # irregular workers
+    # (per market first, then a tight loop over its employers: helpers taking the parameter tuples
+    # cost about a microsecond a call, which per employer and month was half the run time)
     for m in range(M):
-        allocate_to_employers(e.size, w.market_first[m], w.market_first[m + 1],
-                              market_demand_agents(pol, t, m, scale), market_offset(seed, m), s.emp_target)
-    for j in range(e.market.shape[0]):
-        m = e.market[j]
-        target = s.emp_target[j]
+        lo, hi = w.market_first[m], w.market_first[m + 1]
+        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, scale), market_offset(seed, m),
+                              s.emp_target)
+        working = True
         if market_channel(pol, t, m) == CH_SEASONAL:
-            start = int(mkt.season_start[t, m]) - 1
-            in_season = (cal - start) % 12 < int(mkt.season_months[t, m])
-            e.demand[j] = target if in_season else 0
-        else:
-            e.demand[j] = target
-        if work_starts_now(pol, t, cal, m):
-            compliance = clip01(mkt.compliance[t, m] + e.compliance_offset[j])
-            e.irregular_ok[j] = 1 if rng.uniform(seed, rng.COMPLIANCE, t, j) >= compliance else 0
+            working = (cal - int(mkt.season_start[t, m]) + 1) % 12 < int(mkt.season_months[t, m])
+        starts = work_starts_now(pol, t, cal, m)
+        mean_compliance = mkt.compliance[t, m]
+        for j in range(lo, hi):
+            e.demand[j] = s.emp_target[j] if working else 0
+            if starts:
+                compliance = clip01(mean_compliance + e.compliance_offset[j])
+                e.irregular_ok[j] = 1 if rng.uniform(seed, rng.COMPLIANCE, t, j) >= compliance else 0

@@ -108,6 +108,7 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     O, K, D = s.pool.shape
     b, org = pol.behaviour, pol.origin
     s.intended[:, :, :, t % 12] = 0.0
+    channel_of = pol.market.channel[t]  # each market's channel code (read once, not per person)
     n_open = 0
     for m in range(M):
         s.market_open[m] = 0
@@ -184,11 +185,11 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
             for d in range(D):
                 total = 0.0
                 for m in range(M):
-                    if market_channel(pol, t, m) == k and w.market_dest[m] == d:
+                    if channel_of[m] == k and w.market_dest[m] == d:
                         total += s.select_prob[o, m]
                 if total > 1.0:
                     for m in range(M):
-                        if market_channel(pol, t, m) == k and w.market_dest[m] == d:
+                        if channel_of[m] == k and w.market_dest[m] == d:
                             s.select_prob[o, m] /= total
     # 3. the agencies select pool members; each recruit goes to the next employer with room
     for i in range(p.status.shape[0]):
@@ -207,7 +208,7 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
         u = rng.uniform(seed, rng.SELECT, t, p.pid[i])
         acc = 0.0
         for m in range(M):
-            if market_channel(pol, t, m) != k or w.market_dest[m] != dest or s.select_prob[o, m] <= 0:
+            if channel_of[m] != k or w.market_dest[m] != dest or s.select_prob[o, m] <= 0:
                 continue
             acc += s.select_prob[o, m]
             if u < acc:
