@@ -34,7 +34,7 @@ def _empty(t, cal, seed, scale, p, e, w, pol, s, rec):
 def profile(persons: int, scenario: str = "baseline", years: int | None = None, seed: int = 1) -> dict:
     """CPU seconds per month of each phase, and the engine's own CPU time for the same run."""
     import circsim
-    from circsim import engine
+    from circsim import diaspora, engine
     from circsim.phases.demography import place_entrants
     from circsim.state import grow_persons
 
@@ -50,6 +50,8 @@ def profile(persons: int, scenario: str = "baseline", years: int | None = None, 
     overhead = []
     for t in range(s.total_months):
         cal = (s.start_index + t) % 12
+        if t == s.burn_in_months:  # the diaspora's stocks, placed when recording starts (as Simulation.advance)
+            diaspora.place_stocks(s, sim.policy, sim.world.comm_origin, sim.persons, t, sim.seed)
         for name, kernel in kernels:
             start, cpu = time.perf_counter(), time.process_time()
             left = kernel(t, cal, *sim._args())
