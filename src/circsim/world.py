@@ -39,6 +39,8 @@ Scratch = namedtuple("Scratch", [
     "select_prob",     # [O, M] probability a pool member is selected for market M this month
     "market_open",     # [M] open vacancies left in the market while recruiting
     "market_ptr",      # [M] next employer to look at when placing a recruit
+    "room",            # [E] employers with room when the agencies select, market by market
+    "room_first",      # [M + 1] where each market's employers with room start in ``room``
     "wage_index",      # [O] cumulated home wage growth since the first month
     "skilled_home",    # [O] skilled (tertiary) persons at home at the last records
     "skilled_cap",     # [O] skilled persons the legal channels may still recruit this year (ethical cap)
@@ -163,6 +165,7 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
         emp_arrivals=f(n_employers, dtype=np.int64), rehire_mass=f(n_employers), rehire_calls=f(n_employers, dtype=np.int64),
         rehire_start=f(n_employers), rehire_cum=f(n_employers), pool=f((O, K, D)), intended=f((O, K, D, 12)),
         prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
-        market_ptr=world.market_first[:-1].copy(), wage_index=np.ones(O), skilled_home=skilled,
+        market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),
+        room_first=f(M + 1, dtype=np.int64), wage_index=np.ones(O), skilled_home=skilled,
         skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),
     )

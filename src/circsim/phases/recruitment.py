@@ -55,6 +55,20 @@ def rehire_chance(p, i, e, j, pol, t, w):
                                     b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
 
 
+@njit(cache=True)
+def next_with_room(s, m, ptr):
+    """The first employer of market ``m`` at or after ``ptr`` (cyclically) that still has room."""
+    a, b = s.room_first[m], s.room_first[m + 1]
+    k = a + np.searchsorted(s.room[a:b], ptr)
+    for _ in range(b - a):
+        if k == b:
+            k = a
+        if s.emp_open[s.room[k]] > 0:
+            break
+        k += 1
+    return s.room[k]
+
+
 @njit(cache=True, inline="always")
 def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     """Offer person ``i`` a place at employer ``j``; False when a quota or the ethical cap says no."""
@@ -191,7 +205,18 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                     for m in range(M):
                         if channel_of[m] == k and w.market_dest[m] == d:
                             s.select_prob[o, m] /= total
-    # 3. the agencies select pool members; each recruit goes to the next employer with room
+    # 3. the agencies select pool members; each recruit goes to the next employer with room (in
+    #    round-robin order from the market's pointer). Employers with no room now never get any
+    #    in this step, so only those with room are listed (a market of many firms with few places
+    #    would otherwise be scanned firm by firm for every recruit)
+    n_room = 0
+    for m in range(M):
+        s.room_first[m] = n_room
+        for j in range(w.market_first[m], w.market_first[m + 1]):
+            if s.emp_open[j] > 0:
+                s.room[n_room] = j
+                n_room += 1
+    s.room_first[M] = n_room
     for i in range(p.status.shape[0]):
         if not is_at_home_free(p.status[i]):
             continue
@@ -213,13 +238,8 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
             acc += s.select_prob[o, m]
             if u < acc:
                 if s.market_open[m] > 0:
-                    lo = w.market_first[m]
-                    n_emp = w.market_first[m + 1] - lo
-                    j = s.market_ptr[m]
-                    for _ in range(n_emp):
-                        if s.emp_open[j] > 0:
-                            break
-                        j = lo + (j - lo + 1) % n_emp
+                    j = next_with_room(s, m, s.market_ptr[m])
                     make_offer(p, i, e, w, pol, s, rec, t, cal, j, False, scale)
-                    s.market_ptr[m] = lo + (j - lo + 1) % n_emp
+                    lo = w.market_first[m]
+                    s.market_ptr[m] = lo + (j - lo + 1) % (w.market_first[m + 1] - lo)
                 break
