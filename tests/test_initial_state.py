@@ -151,7 +151,10 @@ def _differences(table) -> list[str]:
 
 
 def test_huelva_does_not_depend_on_the_agent_count():
-    assert not _differences(resolution_table("huelva_calibrated", 2500, range(4), years=6))
+    table = resolution_table("huelva_calibrated", 2500, range(4), years=6)
+    # a handful of return decisions a run at 2,500 agents (600 persons each): all seeds can carry
+    # out none, and the rate has no usable spread; the slow test compares it at 10,000 vs 40,000
+    assert not _differences(table.drop(index="enforced_return_rate"))
 
 
 @pytest.mark.slow
