@@ -111,6 +111,6 @@ def geometric_months(mean, u):
 
 
 @njit(cache=True)
-def savings_target(typical, individual_normal):
-    """A person's savings target: the community's typical target times a lognormal effect."""
-    return typical * np.exp(0.4 * individual_normal)
+def savings_target(typical, sd, individual_normal):
+    """A person's savings target: the community's typical target times a lognormal effect exp(sd z)."""
+    return typical * np.exp(sd * individual_normal)
