@@ -94,6 +94,11 @@ VARIANTS = {
                                       "corridors.Senegal.Spain.quota_seasonal": 0.0, "start": "2009-05"},
                          ["lost_offers", "queue_length", "refusals"]),
     "timeline": ("TIMELINE", {}, ["returns_enforced", "lost_offers"]),
+    # the declared constants away from their defaults: both models must read them the same way
+    "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
+                                           "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
+                                           "came_back_min_months": 6, "came_back_max_months": 30},
+                  ["skill_upgrades", "seasonal_came_back", "filled_rehire", "returns_skilled"]),
 }
 
 
