@@ -1,4 +1,8 @@
-"""Behavioural formulas: small pure @njit functions shared by the engine and the reference model.
+"""Behavioural formulas of the engine: small pure @njit functions.
+
+The reference model does not call them: it computes the same formulas itself
+(``reference/formulas.py``), so a wrong formula here shows up as a difference between the two
+models; ``tests/test_rules.py`` checks both against closed forms.
 
 Units: money in EUR, incomes per year in thousands of EUR where a coefficient says so,
 hazards per month, probabilities in [0, 1].
