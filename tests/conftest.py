@@ -1,4 +1,6 @@
+import datetime
 import os
+import random
 
 import numpy as np
 import pytest
@@ -6,6 +8,34 @@ import pytest
 import circsim
 
 SEEDS = [11, 12, 13, 14, 15]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow-sample", type=int, default=0, metavar="N",
+                     help="run only N of the slow tests, drawn with --slow-seed (CI: a different sample each day)")
+    parser.addoption("--slow-seed", default=None,
+                     help="seed of the --slow-sample draw (default: today's UTC date, YYYY-MM-DD)")
+
+
+def slow_seed(config) -> str:
+    return config.getoption("--slow-seed") or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``--slow-sample N``: keep N of the slow tests (a seeded draw, the same all day), drop the other slow ones."""
+    n = config.getoption("--slow-sample")
+    if n <= 0:
+        return
+    slow = [item.nodeid for item in items if item.get_closest_marker("slow")]
+    keep = set(random.Random(slow_seed(config)).sample(sorted(slow), min(n, len(slow))))
+    dropped = [item for item in items if item.get_closest_marker("slow") and item.nodeid not in keep]
+    items[:] = [item for item in items if item not in dropped]
+    config.hook.pytest_deselected(items=dropped)
+
+
+def pytest_report_header(config):
+    n = config.getoption("--slow-sample")
+    return f"slow sample: {n} slow tests drawn with seed {slow_seed(config)}" if n > 0 else None
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ import pytest
 import circsim
 from circsim.scenario import bundled_names, load_scenario
 from circsim.steady import agree, resolution_table, trend_table
-from circsim.state import (CH_SEASONAL, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_GOOD_RECORD, IRREGULAR,
-                           LONG_TERM, RETURNEE, SEASONAL, TEMPORARY)
+from circsim.state import (CH_SEASONAL, CH_TEMPORARY, EXITED, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL,
+                           F_GOOD_RECORD, IRREGULAR, LONG_TERM, RETURNEE, SEASONAL, TEMPORARY)
 
 # --- the initial diaspora -----------------------------------------------------------------
 
@@ -37,12 +37,12 @@ def test_markets_are_filled_at_the_start():
     sim = circsim.Simulation(s, seed=1)
     demand = sum(sector["demand"] * (1 - sector["community_preference"])
                  for dest in s.data["destinations"].values() for sector in dest["sectors"].values()
-                 if sector["channel"] == 1)
+                 if sector["channel"] == CH_TEMPORARY)
     assert np.count_nonzero(sim.persons.status == TEMPORARY) * s.scale == pytest.approx(demand, rel=0.05)
     tied = (sim.persons.status == RETURNEE) & (sim.persons.last_employer >= 0)  # between seasons in January
     seasonal = sum(sector["demand"] * (1 - sector["community_preference"])
                    for dest in s.data["destinations"].values() for sector in dest["sectors"].values()
-                   if sector["channel"] == 0)
+                   if sector["channel"] == CH_SEASONAL)
     assert np.count_nonzero(tied) * s.scale == pytest.approx(seasonal, rel=0.05)
 
 
@@ -61,7 +61,7 @@ def test_start_stocks_within_ten_percent_at_the_first_recorded_month():
 def test_diaspora_histories_are_consistent():
     sim = _first_month("baseline", 2, persons=20000, diaspora_irregular=2000.0)
     p, b = sim.persons, sim.policy.behaviour
-    live = p.status != 13
+    live = p.status != EXITED
     working = 1 - p.birth.astype(int) - int(b.entry_age[0]) * 12
     assert (p.months_abroad[live] <= np.maximum(working[live], 1)).all(), "more months abroad than working life"
     ltr = p.status == LONG_TERM

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import stats
 
 import circsim
-from circsim.state import STUDENT, TEMPORARY
+from circsim.state import CH_STUDENT, EXITED, STUDENT, TEMPORARY
 
 SEEDS = (1, 2, 3, 4)
 WORLD = dict(persons=20000, years=10, burn_in_years=3)
@@ -207,7 +207,7 @@ def test_study_months_count_half_towards_long_term_residence():
     sim = circsim.Simulation(s, 1)
     sim.run()
     p, t = sim.persons, sim.t - 1
-    students = (p.status == STUDENT) & (p.channel == 4)
+    students = (p.status == STUDENT) & (p.channel == CH_STUDENT)
     months = t - p.last_departure[students] + 1
     assert students.sum() > 0 and np.array_equal(p.legal_months[students], months)
     workers = (p.status == TEMPORARY) & (p.last_departure > 0) & (p.legal_months > 0)
@@ -248,7 +248,7 @@ def test_invariants_hold_with_every_instrument_on():
     assert sim.alive == initial + r.entries.sum() - r.exits.sum()
     assert r.stock[sim.t - 1].sum() == sim.alive
     p = sim.persons
-    alive = p.status != 13
+    alive = p.status != EXITED
     assert len(np.unique(p.pid[alive])) == alive.sum()
     for name in r._fields:
         assert getattr(r, name).min() >= 0, name

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import circsim
@@ -47,7 +47,7 @@ def toml_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # nan and inf are TOML too
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)  # TOML refuses JSON's surrogate-pair escapes (\ud800\udc00)
 
 
 def value_in(p):
@@ -102,6 +102,7 @@ def test_valid_scenario_files_run_with_finite_headlines(capsys, settings_):
 
 @FAST
 @given(valid_settings, invalid_setting)
+@example([], ("behaviour.consider_hazard", "\U00010000"))  # a character beyond the BMP
 def test_an_invalid_value_in_a_file_is_refused_in_one_line(capsys, settings_, bad):
     settings_ = [(key, value) for key, value in settings_ if key != bad[0]]
     with tempfile.TemporaryDirectory() as folder:

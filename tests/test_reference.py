@@ -1,8 +1,8 @@
 """The engine against the reference model: identical records, bit for bit.
 
 The reference (``circsim.reference``) runs the same monthly schedule in plain Python, one Mesa
-agent per person, with the same formulas (``circsim.rules``) and the same counter-based draws
-(``circsim.rng``). Over scenarios that switch on every channel and instrument, both must give
+agent per person, with its own implementation of the formulas (``circsim.reference.formulas``, not
+the engine's ``circsim.rules``) and the same counter-based draws (``circsim.rng``). Over scenarios that switch on every channel and instrument, both must give
 identical record arrays every month, identical xarray Datasets and identical person states.
 """
 
@@ -16,7 +16,7 @@ import xarray as xr
 
 import circsim
 from circsim import rng
-from circsim.reference import Employer, Person, ReferenceModel
+from circsim.reference import Employer, Person, ReferenceModel, formulas
 from circsim.state import CHANNEL_NAMES, EXITED, PERSON_FIELDS, REASON_NAMES, STATUS_NAMES
 
 #: Small worlds with plenty of movement: 2,000 agents for 100,000 people (scale 50).
@@ -94,6 +94,11 @@ VARIANTS = {
                                       "corridors.Senegal.Spain.quota_seasonal": 0.0, "start": "2009-05"},
                          ["lost_offers", "queue_length", "refusals"]),
     "timeline": ("TIMELINE", {}, ["returns_enforced", "lost_offers"]),
+    # the declared constants away from their defaults: both models must read them the same way
+    "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
+                                           "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
+                                           "came_back_min_months": 6, "came_back_max_months": 30},
+                  ["skill_upgrades", "seasonal_came_back", "filled_rehire", "returns_skilled"]),
 }
 
 
@@ -231,6 +236,23 @@ def test_injected_bug_is_caught(monkeypatch, small_world):
     month = difference[0]
     assert not np.array_equal(sim.records.overstays[month], ref.records.overstays[month])
     assert ref.records.overstays.sum() > sim.records.overstays.sum()
+
+
+def test_injected_formula_bug_is_caught(monkeypatch, small_world):
+    """A wrong formula on one side only (the sign of the years-abroad term of the return probability,
+    in the reference's own formulas): the records must differ. The engine's ``rules`` are checked
+    against closed forms in tests/test_rules.py, which catches the same bug there."""
+    sim, _ = small_world
+    right = formulas.return_probability
+
+    def wrong(*args):
+        *head, b_years, years = args
+        return right(*head, -b_years, years)
+
+    monkeypatch.setattr(formulas, "return_probability", wrong)
+    ref = ReferenceModel(sim.scenario, sim.seed)
+    ref.run()
+    assert first_difference(sim, ref) is not None
 
 
 # --- slot growth: new entrants beyond the initial slots -----------------------------------

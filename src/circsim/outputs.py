@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .phases.common import DURATION_BINS
 from .records_spec import RECORDS
 from .state import CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
 
@@ -57,7 +58,7 @@ def _coords(sim) -> dict:
     return {
         "status": STATUS_NAMES, "origin": s.origins, "destination": s.destinations + ["none"],
         "channel": CHANNEL_NAMES, "reason": REASON_NAMES,
-        "community": [c for _, c in s.communities], "sector": s.sectors, "duration": np.arange(61),
+        "community": [c for _, c in s.communities], "sector": s.sectors, "duration": np.arange(DURATION_BINS),
     }
 
 

@@ -1,4 +1,8 @@
-"""Behavioural formulas: small pure @njit functions shared by the engine and the reference model.
+"""Behavioural formulas of the engine: small pure @njit functions.
+
+The reference model does not call them: it computes the same formulas itself
+(``reference/formulas.py``), so a wrong formula here shows up as a difference between the two
+models; ``tests/test_rules.py`` checks both against closed forms.
 
 Units: money in EUR, incomes per year in thousands of EUR where a coefficient says so,
 hazards per month, probabilities in [0, 1].
@@ -111,6 +115,6 @@ def geometric_months(mean, u):
 
 
 @njit(cache=True)
-def savings_target(typical, individual_normal):
-    """A person's savings target: the community's typical target times a lognormal effect."""
-    return typical * np.exp(0.4 * individual_normal)
+def savings_target(typical, sd, individual_normal):
+    """A person's savings target: the community's typical target times a lognormal effect exp(sd z)."""
+    return typical * np.exp(sd * individual_normal)

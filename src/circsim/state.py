@@ -62,6 +62,7 @@ N_REASON = len(REASON_NAMES)
 
 SKILL_NAMES = ["low", "medium", "high"]
 N_SKILL = 3
+LOW_SKILL, MEDIUM_SKILL, HIGH_SKILL = 0, 1, 2  # HIGH_SKILL: tertiary education (the skilled)
 SEX_NAMES = ["male", "female"]
 
 # --- person flags (bits of Persons.flags) ---------------------------------------------

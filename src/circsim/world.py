@@ -9,7 +9,8 @@ from numba import njit
 
 from . import rng
 from .scenario.loader import Scenario
-from .state import (AT_HOME, EMPLOYER_FIELDS, EXITED, HOME, N_CHANNEL, NEVER, Employers, Persons, empty_persons)
+from .state import (AT_HOME, EMPLOYER_FIELDS, EXITED, HIGH_SKILL, HOME, LOW_SKILL, MEDIUM_SKILL, N_CHANNEL, NEVER, Employers,
+                    Persons, empty_persons)
 
 #: Fixed structure: which origin a community belongs to, which destination and sector a
 #: market (destination sector) is, which employers belong to a market.
@@ -86,7 +87,7 @@ def init_person(p, i, pid, c, age_months, t, seed, stream, sd, female, medium, h
     p.birth[i] = t - age_months
     p.sex[i] = 1 if u(seed, stream + 1 * rng.SUBSTREAM, 0, pid) < female else 0
     us = u(seed, stream + 2 * rng.SUBSTREAM, 0, pid)
-    p.skill[i] = 2 if us < high else (1 if us < high + medium else 0)
+    p.skill[i] = HIGH_SKILL if us < high else (MEDIUM_SKILL if us < high + medium else LOW_SKILL)
     p.status[i] = HOME
     p.flags[i] = 0
     p.trips[i] = 0
@@ -143,11 +144,12 @@ def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers
         lo, hi = world.market_first[k], world.market_first[k + 1]
         ids = np.arange(lo, hi)
         z = np.array([rng.normal(seed, rng.EMPLOYER_SIZE, 0, j) for j in ids])
-        size = np.exp(0.7 * z)
+        size = np.exp(m.employer_size_sd[0, k] * z)
         e.market[lo:hi] = k
         e.size[lo:hi] = size / size.sum()
-        e.rehire_offset[lo:hi] = [0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j) for j in ids]
-        e.compliance_offset[lo:hi] = [0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j) for j in ids]
+        sd = m.employer_trait_sd[0, k]
+        e.rehire_offset[lo:hi] = [sd * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j) for j in ids]
+        e.compliance_offset[lo:hi] = [sd * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j) for j in ids]
     return e
 
 
@@ -157,7 +159,7 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
     K = N_CHANNEL
     f = np.zeros
     at_home = np.isin(p.status, AT_HOME)
-    skilled = np.bincount(world.comm_origin[p.community[at_home & (p.skill == 2)]], minlength=O).astype(float)
+    skilled = np.bincount(world.comm_origin[p.community[at_home & (p.skill == HIGH_SKILL)]], minlength=O).astype(float)
     return Scratch(
         quota_used=f((O, D, K)), home_income=f(C), gain=f((C, K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
         channel_open=f((O, K, D)), irregular_success=f(O), dest_wage=f(D), removal=f((O, D)),

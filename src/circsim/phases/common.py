@@ -7,9 +7,8 @@ from numba import njit
 
 from .. import rng
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED,
-                     F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR,
-                     LONG_TERM,
-                     NEVER, RETURNEE, SEASONAL)
+                     F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME,
+                     IRREGULAR, LONG_TERM, MEDIUM_SKILL, NEVER, RETURNEE, SEASONAL)
 
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
 
@@ -111,11 +110,11 @@ def selectable(ban_end, t, age, sex, skill, k, age_min, age_max, female_only, st
     if ban_end > t:
         return False
     if k == CH_HIGHLY_SKILLED or k == CH_RESEARCHER:
-        return skill == 2
+        return skill == HIGH_SKILL
     if k == CH_STUDENT:
-        return skill >= 1 and age < student_age_max + 1
+        return skill >= MEDIUM_SKILL and age < student_age_max + 1
     if k == CH_TRAINEE:
-        return skill >= 1 and age < trainee_age_max + 1
+        return skill >= MEDIUM_SKILL and age < trainee_age_max + 1
     if age < age_min or age >= age_max + 1:
         return False
     if k == CH_SEASONAL and female_only > 0.5 and sex != 1:
@@ -215,9 +214,9 @@ def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
     rec.returns[t, reason, o, d] += 1
     if p.status[i] == HIGHLY_SKILLED:
         rec.returns_highly_skilled[t, o, d] += 1
-    if p.skill[i] == 2:
+    if p.skill[i] == HIGH_SKILL:
         rec.returns_skilled[t, o, d] += 1
-    elif (p.human_capital[i] >= 1.1
+    elif (p.human_capital[i] >= pol.behaviour.skills_transfer_hc[t]
           and rng.uniform(seed, rng.SKILLS, t, p.pid[i]) < pol.origin.skills_transfer[t, o]):
         p.skill[i] += 1
         rec.skill_upgrades[t, o] += 1

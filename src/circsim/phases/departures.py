@@ -47,8 +47,9 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                     rec.seasonal_repeat[t, o, d] += 1
                 else:
                     rec.seasonal_first_timers[t, o, d] += 1
-                gap = t - p.last_departure[i]
-                if p.trips[i] == 1 and (flags & F_PREV_SEASONAL) and 9 <= gap <= 15:
+                gap, b = t - p.last_departure[i], pol.behaviour
+                if (p.trips[i] == 1 and (flags & F_PREV_SEASONAL)
+                        and b.came_back_min_months[t] <= gap <= b.came_back_max_months[t]):
                     rec.seasonal_came_back[p.last_departure[i], o, d] += 1
                 flags |= np.uint16(F_EVER_SEASONAL | F_PREV_SEASONAL)
             else:

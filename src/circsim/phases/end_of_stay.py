@@ -21,7 +21,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     F_TIE_RENEWED, F_TRAINED, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
+                     F_TIE_RENEWED, F_TRAINED, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
                      RESEARCHER, SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .common import clip01, go_home, permit_months, release_employer
 
@@ -44,7 +44,8 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
                                           pol.corridor.rehire_priority[t, o, d],
                                           b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
                                           b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
-    target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, p.pid[i]))
+    target = rules.savings_target(pol.community.savings_target[t, c], b.savings_target_sd[t],
+                                  rng.normal(seed, rng.TARGET, 0, p.pid[i]))
     p_return = rules.return_probability(
         b.return_intercept[t], b.return_permit[t], has_permit, b.return_rehire[t], rehire,
         b.return_savings[t], p.savings[i] / target if target > 0 else 2.0,
@@ -101,7 +102,7 @@ def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
                     release_employer(p, i, e)  # leaves the university for a skilled job
                     p.status[i] = HIGHLY_SKILLED
                     p.channel[i] = CH_HIGHLY_SKILLED
-                    p.skill[i] = 2
+                    p.skill[i] = HIGH_SKILL
                     p.permit_end[i] = t + permit_months(pol, t, d, CH_HIGHLY_SKILLED)
                     p.stay_end[i] = p.permit_end[i]
                     rec.graduate_jobs[t, o, d] += 1

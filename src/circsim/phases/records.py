@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..state import CH_IRREGULAR, EXITED, F_EVER_MIGRATED, HOME, LEGAL_CHANNELS, RETURNEE
+from ..state import CH_IRREGULAR, EXITED, F_EVER_MIGRATED, HIGH_SKILL, HOME, LEGAL_CHANNELS, RETURNEE
 from .common import is_abroad
 
 
@@ -33,7 +33,7 @@ def records(t, cal, seed, scale, p, e, w, pol, s, rec):
             rec.legal_trips[t, o] += p.trips[i]
             if p.trips[i] >= 2:
                 rec.circular_migrants[t, o] += 1
-        if p.skill[i] == 2:
+        if p.skill[i] == HIGH_SKILL:
             if abroad:
                 rec.skilled_abroad[t, o] += 1
             else:

@@ -26,7 +26,8 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
-                     F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, LEGAL_CHANNELS)
+                     F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, HIGH_SKILL,
+                     LEGAL_CHANNELS)
 from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, permit_months, quota_of,
                      recruits_now, selectable)
 
@@ -82,7 +83,7 @@ def make_offer(p, i, e, w, pol, s, rec, t, cal, j, rehire, scale):
     facilitated = (not has_permit and pol.corridor.facilitated_readmission[t, o, d] > 0.5
                    and (p.flags[i] & F_FORMER_RESIDENT) != 0
                    and (k == CH_TEMPORARY or k == CH_HIGHLY_SKILLED or k == CH_RESEARCHER))
-    skilled = p.skill[i] == 2
+    skilled = p.skill[i] == HIGH_SKILL
     if skilled and s.skilled_cap[o] < 1.0:
         return False
     if not has_permit and not facilitated:

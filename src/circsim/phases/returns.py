@@ -27,9 +27,9 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGHLY_SKILLED,
-                     HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, R_VOLUNTARY, RESEARCHER, RETURNEE,
-                     TEMPORARY)
+from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
+                     HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, NEVER, R_VOLUNTARY, RESEARCHER,
+                     RETURNEE, TEMPORARY)
 from .common import DURATION_BINS, age_years, go_home, release_employer
 
 
@@ -59,8 +59,9 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                     if not fits:
                         p.flags[i] |= np.uint16(F_OVERRUN)
                     continue
-            target = rules.savings_target(pol.community.savings_target[t, c], rng.normal(seed, rng.TARGET, 0, pid))
-            bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if p.skill[i] == 2 else 0.0)
+            target = rules.savings_target(pol.community.savings_target[t, c], b.savings_target_sd[t],
+                                          rng.normal(seed, rng.TARGET, 0, pid))
+            bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if p.skill[i] == HIGH_SKILL else 0.0)
             way_back = 1.0 if (cor.facilitated_readmission[t, o, d] > 0.5 and (p.flags[i] & F_FORMER_RESIDENT)) else 0.0
             h = rules.voluntary_return_hazard(
                 b.voluntary_hazard[t], b.voluntary_savings[t], p.savings[i] / target if target > 0 else 2.0,
@@ -83,7 +84,7 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                     p.flags[i] |= np.uint16(F_BUSINESS)
                     p.savings[i] -= b.business_capital[t]
                     rec.businesses_started[t, c] += 1
-            if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == -32768 or t - p.short_stay[i] >= 6)
+            if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == NEVER or t - p.short_stay[i] >= 6)
                     and rng.uniform(seed, rng.SHORT_STAY, t, p.pid[i]) < b.short_stay_hazard[t]):
                 p.short_stay[i] = t
                 p.flags[i] |= np.uint16(F_TIE_RENEWED)

@@ -1,7 +1,8 @@
 """The reference model: the engine's monthly schedule as plain Mesa agents, one object per person.
 
-It is the executable specification of the rules and the engine's correctness oracle: it calls
-the same behavioural formulas (:mod:`circsim.rules`) and draws from the same counter-based
+It is the executable specification of the rules and the engine's correctness oracle: it computes
+the behavioural formulas itself (:mod:`circsim.reference.formulas`, independent of the engine's
+:mod:`circsim.rules`) and draws from the same counter-based
 generator (:mod:`circsim.rng`) keyed by (seed, stream, month, person id), visits persons in the
 engine's slot order, and fills the same record arrays, so that ``ReferenceModel(s, seed)`` and
 ``Simulation(s, seed)`` give identical records. It is slow (pure Python): use small worlds.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
+                     HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
                      SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .agents import as_float32
 from .world import permit_months
@@ -45,7 +46,7 @@ class AbroadPhases:
         student searching for a job: none); irregular work pays a share, informal work found by chance."""
         pol, b = self.policy, self.policy.behaviour
         employer = person.employer
-        skill = rules.wage_multiplier(person.human_capital, b.hc_wage[t])
+        skill = formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
         if person.status == IRREGULAR:
             person.legal_months = 0
             if employer is not None:
@@ -119,7 +120,7 @@ class AbroadPhases:
             person.release_employer()  # leaves the university for a skilled job
             person.status = HIGHLY_SKILLED
             person.channel = CH_HIGHLY_SKILLED
-            person.skill = 2
+            person.skill = HIGH_SKILL
             person.permit_end = t + permit_months(pol, t, d, CH_HIGHLY_SKILLED)
             person.stay_end = person.permit_end
             self.records.graduate_jobs[t, o, d] += 1
@@ -132,7 +133,7 @@ class AbroadPhases:
             self.end_stay(person, t, R_END_OF_PERMIT)
 
     def end_stay(self, person, t: int, reason: int) -> None:
-        """An allowed stay ends: the person returns (``rules.return_probability``) or overstays."""
+        """An allowed stay ends: the person returns (``formulas.return_probability``) or overstays."""
         pol, rec = self.policy, self.records
         b = pol.behaviour
         o, d = person.origin, person.destination
@@ -142,7 +143,7 @@ class AbroadPhases:
         rehire = 0.0
         if person.status in (SEASONAL, TRAINEE) and employer is not None:
             rehire = self.rehire_probability(person, employer, t)
-        p_return = rules.return_probability(
+        p_return = formulas.return_probability(
             b.return_intercept[t], b.return_permit[t], 1.0 if way_back else 0.0, b.return_rehire[t], rehire,
             b.return_savings[t], person.savings_ratio(t), b.return_enforcement[t], self.origins[o].removal[d],
             b.return_gain[t], person.community.gain[CH_IRREGULAR][d], b.return_years_abroad[t],

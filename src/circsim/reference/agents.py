@@ -19,10 +19,12 @@ import math
 import mesa
 import numpy as np
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..phases.common import DURATION_BINS
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED,
-                     F_REHIRE_OFFER, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, N_CHANNEL, NEVER, RETURNEE, SEASONAL)
+                     F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LOW_SKILL, MEDIUM_SKILL,
+                     N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
 
 def as_float32(x: float) -> float:
@@ -105,7 +107,7 @@ class Person(mesa.Agent):
         self.sex = 1 if rng.uniform(seed, stream + 1 * sub, 0, pid) < pol.community.female_share[t, c] else 0
         u = rng.uniform(seed, stream + 2 * sub, 0, pid)
         high, medium = pol.community.share_high[t, c], pol.community.share_medium[t, c]
-        self.skill = 2 if u < high else (1 if u < high + medium else 0)
+        self.skill = HIGH_SKILL if u < high else (MEDIUM_SKILL if u < high + medium else LOW_SKILL)
         sd = pol.behaviour.propensity_sd[t]
         self.propensity = as_float32(math.exp(sd * rng.normal(seed, stream + 3 * sub, 0, pid)))
         self.network = 1.0 if rng.uniform(seed, stream + 4 * sub, 0, pid) < pol.community.network_share[t, c] else 0.0
@@ -140,11 +142,11 @@ class Person(mesa.Agent):
             return False
         age = self.age(t)
         if channel == CH_HIGHLY_SKILLED or channel == CH_RESEARCHER:
-            return self.skill == 2
+            return self.skill == HIGH_SKILL
         if channel == CH_STUDENT:
-            return self.skill >= 1 and age < b.student_age_max[t] + 1
+            return self.skill >= MEDIUM_SKILL and age < b.student_age_max[t] + 1
         if channel == CH_TRAINEE:
-            return self.skill >= 1 and age < b.trainee_age_max[t] + 1
+            return self.skill >= MEDIUM_SKILL and age < b.trainee_age_max[t] + 1
         if age < org.selection_age_min[t, o] or age >= org.selection_age_max[t, o] + 1:
             return False
         if channel == CH_SEASONAL and org.selection_female_only[t, o] > 0.5 and self.sex != 1:
@@ -153,8 +155,10 @@ class Person(mesa.Agent):
 
     def savings_target(self, t: int) -> float:
         """The person's savings target (EUR): the community's typical one times a fixed individual effect."""
-        typical = self.model.policy.community.savings_target[t, self.community.index]
-        return rules.savings_target(typical, rng.normal(self.model.seed, rng.TARGET, 0, self.pid))
+        pol = self.model.policy
+        typical = pol.community.savings_target[t, self.community.index]
+        return formulas.savings_target(typical, pol.behaviour.savings_target_sd[t],
+                                       rng.normal(self.model.seed, rng.TARGET, 0, self.pid))
 
     def savings_ratio(self, t: int) -> float:
         target = self.savings_target(t)
@@ -197,9 +201,9 @@ class Person(mesa.Agent):
         rec.returns[t, reason, o, d] += 1
         if self.status == HIGHLY_SKILLED:
             rec.returns_highly_skilled[t, o, d] += 1
-        if self.skill == 2:
+        if self.skill == HIGH_SKILL:
             rec.returns_skilled[t, o, d] += 1
-        elif self.human_capital >= 1.1 and self.draw(rng.SKILLS, t) < pol.origin.skills_transfer[t, o]:
+        elif self.human_capital >= pol.behaviour.skills_transfer_hc[t] and self.draw(rng.SKILLS, t) < pol.origin.skills_transfer[t, o]:
             self.skill += 1
             rec.skill_upgrades[t, o] += 1
         if legal_job:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..phases.consulates import MAX_WAIT
 from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT,
                      CH_TEMPORARY, CH_TRAINEE, F_GOOD_RECORD, N_CHANNEL)
@@ -29,8 +30,8 @@ class ApplicationsPhase:
             months = t - person.birth
             if months > oldest:
                 continue
-            hazard = rules.age_hazard(b.consider_hazard[t], b.consider_age_slope[t], months / 12.0)
-            if person.draw(rng.CONSIDER, t) >= rules.consider_hazard(hazard, person.propensity):
+            hazard = formulas.age_hazard(b.consider_hazard[t], b.consider_age_slope[t], months / 12.0)
+            if person.draw(rng.CONSIDER, t) >= formulas.consider_hazard(hazard, person.propensity):
                 continue
             self.choose_channel(person, t)
 
@@ -50,8 +51,8 @@ class ApplicationsPhase:
         aware = person.draw(rng.AWARE, t) < awareness + (1.0 - awareness) * org.information_campaign[t, o]
 
         def utility(gain, cost, risk, k):
-            return math.exp(rules.channel_utility(gain, cost, risk, person.network, asc[k], b.beta_income[t],
-                                                  b.beta_cost[t], b.beta_risk[t], b.beta_network[t]))
+            return math.exp(formulas.channel_utility(gain, cost, risk, person.network, asc[k], b.beta_income[t],
+                                                     b.beta_cost[t], b.beta_risk[t], b.beta_network[t]))
 
         util = [[0.0] * D for _ in range(N_CHANNEL)]  # exp(utility); staying has exp(0) = 1
         denom, irregular_weight = 1.0, 0.0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
 from .agents import clip01
 from .world import quota_of
@@ -26,7 +27,7 @@ class ConditionsPhase:
             o = origin.index
             origin.wage_index *= (1.0 + float(org.home_wage_growth[t, o])) ** (1.0 / 12.0)
             for d in range(D):
-                origin.removal[d] = rules.removal_probability_year(dst.detection_rate[t, d],
+                origin.removal[d] = formulas.removal_probability_year(dst.detection_rate[t, d],
                                                                    org.readmission_cooperation[t, o])
             # the irregular route: border control, document checks, anti-smuggling action
             origin.irregular_success = ((1.0 - org.border_control[t, o])

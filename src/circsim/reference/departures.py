@@ -44,8 +44,9 @@ class DeparturesPhase:
                 rec.seasonal_repeat[t, o, d] += 1
             else:
                 rec.seasonal_first_timers[t, o, d] += 1
-            gap = t - person.last_departure
-            if person.trips == 1 and flags & F_PREV_SEASONAL and 9 <= gap <= 15:
+            gap, b = t - person.last_departure, pol.behaviour
+            if (person.trips == 1 and flags & F_PREV_SEASONAL
+                    and b.came_back_min_months[t] <= gap <= b.came_back_max_months[t]):
                 rec.seasonal_came_back[person.last_departure, o, d] += 1
             flags |= F_EVER_SEASONAL | F_PREV_SEASONAL
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import rng
-from ..state import CH_IRREGULAR, F_EVER_MIGRATED, LEGAL_CHANNELS
+from ..state import CH_IRREGULAR, F_EVER_MIGRATED, HIGH_SKILL, LEGAL_CHANNELS
 from .agents import Person
 
 
@@ -54,7 +54,7 @@ class PopulationPhases:
                 rec.legal_trips[t, o] += person.trips
                 if person.trips >= 2:
                     rec.circular_migrants[t, o] += 1
-            if person.skill == 2:
+            if person.skill == HIGH_SKILL:
                 if abroad:
                     rec.skilled_abroad[t, o] += 1
                 else:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
-                     F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, LEGAL_CHANNELS)
+                     F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, HIGH_SKILL,
+                     LEGAL_CHANNELS)
 from .agents import clip01
 from .world import permit_months, quota_of
 
@@ -24,7 +26,7 @@ class RecruitmentPhase:
         priority, pre-departure training and a tie kept by short stays."""
         pol = self.policy
         b, m, d = pol.behaviour, employer.market.index, employer.market.destination
-        return rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + employer.rehire_offset),
+        return formulas.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + employer.rehire_offset),
                                         pol.corridor.rehire_priority[t, person.origin, d],
                                         b.training_rehire_gain[t] if person.flags & F_TRAINED else 0.0,
                                         b.short_stay_rehire_gain[t] if person.flags & F_TIE_RENEWED else 0.0)
@@ -45,7 +47,7 @@ class RecruitmentPhase:
                       and last.market.destination == d)
         facilitated = (not has_permit and self.policy.corridor.facilitated_readmission[t, o, d] > 0.5
                        and person.flags & F_FORMER_RESIDENT != 0 and k in (CH_TEMPORARY, CH_HIGHLY_SKILLED, CH_RESEARCHER))
-        skilled = person.skill == 2
+        skilled = person.skill == HIGH_SKILL
         if skilled and origin.skilled_cap < 1.0:  # ethical recruitment: the year's allowance is used up
             return False
         if not has_permit and not facilitated:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .. import rng, rules
+from .. import rng
+from . import formulas
 from ..phases.common import DURATION_BINS
 from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     F_OVERRUN, F_TIE_RENEWED, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
+                     F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
                      R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
 from .agents import as_float32
 
@@ -68,7 +69,7 @@ class ReturnPhases:
         if person.draw(rng.CIRCULAR, t) >= b.ltr_circular_hazard[t]:
             return False
         o, d = person.origin, person.destination
-        months = rules.geometric_months(b.circular_stay_months[t], person.draw(rng.CIRCULAR + rng.SUBSTREAM, t))
+        months = formulas.geometric_months(b.circular_stay_months[t], person.draw(rng.CIRCULAR + rng.SUBSTREAM, t))
         fits = months <= self.policy.destination.allowed_absence_months[t, d]
         if not fits and person.draw(rng.CIRCULAR + 2 * rng.SUBSTREAM, t) >= b.absence_overrun[t]:
             return False
@@ -84,14 +85,14 @@ class ReturnPhases:
         return True
 
     def consider_voluntary_return(self, person, t: int) -> None:
-        """Voluntary return with ``rules.voluntary_return_hazard``; the bonuses are paid on return."""
+        """Voluntary return with ``formulas.voluntary_return_hazard``; the bonuses are paid on return."""
         pol = self.policy
         b, org = pol.behaviour, pol.origin
         o, d = person.origin, person.destination
-        bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if person.skill == 2 else 0.0)
+        bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if person.skill == HIGH_SKILL else 0.0)
         way_back = 1.0 if (pol.corridor.facilitated_readmission[t, o, d] > 0.5
                            and person.flags & F_FORMER_RESIDENT) else 0.0
-        hazard = rules.voluntary_return_hazard(
+        hazard = formulas.voluntary_return_hazard(
             b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
             person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
             org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
@@ -108,7 +109,7 @@ class ReturnPhases:
         c, o, status = person.community.index, person.origin, person.status
         if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
                 and person.savings > 0):
-            hazard = rules.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
+            hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
                                            b.business_capital[t], b.business_support[t],
                                            pol.origin.reintegration_support[t, o])
             if person.draw(rng.BUSINESS, t) < hazard:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
-from ..state import CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, N_CHANNEL
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, HIGH_SKILL,
+                     N_CHANNEL)
 from ..world import community_agents
 from .agents import Community, Employer, Person
 
@@ -128,12 +129,13 @@ def build(model) -> None:
         market = Market(model, m, d, s.sectors.index(sector))
         n = s.data["destinations"][s.destinations[d]]["sectors"][sector]["employers"]
         ids = range(len(model.employers), len(model.employers) + n)
-        size = np.exp(0.7 * np.array([rng.normal(seed, rng.EMPLOYER_SIZE, 0, j) for j in ids]))
+        size_sd, trait_sd = pol.market.employer_size_sd[0, m], pol.market.employer_trait_sd[0, m]
+        size = np.exp(size_sd * np.array([rng.normal(seed, rng.EMPLOYER_SIZE, 0, j) for j in ids]))
         share = size / size.sum()
         for k, j in enumerate(ids):
             employer = Employer(model, j, market, float(share[k]),
-                                0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j),
-                                0.1 * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j))
+                                trait_sd * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j),
+                                trait_sd * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j))
             market.employers.append(employer)
             model.employers.append(employer)
         model.markets.append(market)
@@ -150,7 +152,7 @@ def build(model) -> None:
     _diaspora(model)
     # the ethical-recruitment allowance starts at the cap share of the skilled at home (reset each January)
     for person in model.slots:
-        if person.skill == 2 and not person.abroad:
+        if person.skill == HIGH_SKILL and not person.abroad:
             model.origins[person.origin].skilled_home += 1.0
     for origin in model.origins:
         origin.skilled_cap = model.policy.origin.ethical_recruitment_cap[0, origin.index] * origin.skilled_home

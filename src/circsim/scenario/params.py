@@ -162,6 +162,17 @@ PARAMS: list[Param] = [
        integer=True, dynamic=False),
     _p("pool_expiry_months", B, 24, 1, 120, "months",
        "Months a registration in an origin agency's recruitment pool stays valid", integer=True),
+    _p("savings_target_sd", B, 0.4, 0.0, 3.0, "log-EUR",
+       "Standard deviation of the log of a person's savings target around the community's typical target",
+       source="assumption", dynamic=False),
+    _p("skills_transfer_hc", B, 1.1, 1.0, 5.0, "human capital",
+       "Human capital (1 at entry) a returnee needs to move up a skill level with skills_transfer", source="assumption"),
+    _p("came_back_min_months", B, 9, 1, 60, "months",
+       "Shortest gap between a first-time seasonal worker's departure and the next seasonal departure that counts "
+       "as coming back the next season (seasonal_came_back)", source="assumption", integer=True, dynamic=False),
+    _p("came_back_max_months", B, 15, 1, 60, "months",
+       "Longest gap between a first-time seasonal worker's departure and the next seasonal departure that counts "
+       "as coming back the next season (seasonal_came_back)", source="assumption", integer=True, dynamic=False),
     # --- origin countries: third-country commitments -----------------------------------
     _p("readmission_cooperation", O, 0.2, 0.0, 1.0, "share",
        "Share of return decisions the origin country cooperates with (identification, travel documents)",
@@ -252,6 +263,12 @@ PARAMS: list[Param] = [
     _p("employers", M, 50, 1, 100000, "firms", "Number of employers in the sector", integer=True, dynamic=False),
     _p("rehire_propensity", M, 0.6, 0.0, 1.0, "probability", "Mean probability an employer offers a former worker a new contract"),
     _p("compliance", M, 0.85, 0.0, 1.0, "probability", "Mean probability an employer refuses irregular workers when short"),
+    _p("employer_size_sd", M, 0.7, 0.0, 3.0, "log-share",
+       "Standard deviation of the log of an employer's share of its sector's demand (lognormal employer sizes)",
+       source="assumption", dynamic=False),
+    _p("employer_trait_sd", M, 0.1, 0.0, 1.0, "probability",
+       "Standard deviation of an employer's rehire propensity and compliance around the sector's means",
+       source="assumption", dynamic=False),
     _p("community_preference", M, 0.1, 0.0, 1.0, "share", "Share of vacancies filled first by domestic / EU workers"),
     # --- corridors (origin x destination pairs: bilateral agreements) --------------------
     _p("quota_seasonal", K, 1e7, 0.0, 1e8, "persons/year", "Seasonal-scheme offers per calendar year (partnership quota)"),

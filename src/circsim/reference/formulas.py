@@ -1,0 +1,120 @@
+"""The behavioural formulas of the reference model, in plain Python (``math``).
+
+These intentionally re-implement ``circsim.rules`` — written from the formulas of docs/ODD.md §3.3,
+not by calling the engine's functions — so that the reference is an independent oracle: a wrong
+formula in ``rules.py`` makes the engine and the reference disagree, and the bit-for-bit
+equivalence test fails. To stay bit-identical the arithmetic is float64 in the order the ODD
+writes each formula (the order ``rules.py`` uses too). ``tests/test_rules.py`` checks both
+implementations against closed forms.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def logistic(x: float) -> float:
+    """1 / (1 + e^-x), computed from e^x for negative x so that it never overflows."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def age_hazard(base: float, age_slope: float, age_years: float) -> float:
+    """``consider_hazard × exp(consider_age_slope × (age − 25))`` (ODD 3a)."""
+    return base * math.exp(age_slope * (age_years - 25.0))
+
+
+def consider_hazard(age_hazard_value: float, propensity: float) -> float:
+    """The monthly probability of considering migration: the age hazard × propensity, at most 1 (ODD 3a)."""
+    return min(age_hazard_value * propensity, 1.0)
+
+
+def channel_utility(gain_eur_year, cost_eur, risk, network, asc, b_income, b_cost, b_risk, b_network) -> float:
+    """``V = beta_income × gain / 1000 − beta_cost × cost / 1000 − beta_risk × risk + beta_network ×
+    network + asc`` (ODD 3a; ``gain`` already carries the prospect)."""
+    v = b_income * gain_eur_year / 1000.0
+    v -= b_cost * cost_eur / 1000.0
+    v -= b_risk * risk
+    v += b_network * network
+    return v + asc
+
+
+def _twelfth_power(x: float) -> float:
+    """x^12 by repeated squaring (x^4 × x^8), as the compiled kernels evaluate ``x ** 12``."""
+    x2 = x * x
+    x4 = x2 * x2
+    return x4 * (x4 * x4)
+
+
+def removal_probability_year(detection_month: float, readmission: float) -> float:
+    """The yearly removal probability X: detected at least once in 12 months × readmitted (ODD 6–7)."""
+    return (1.0 - _twelfth_power(1.0 - detection_month)) * readmission
+
+
+def wage_multiplier(human_capital: float, hc_wage: float) -> float:
+    """``1 + hc_wage × (human_capital − 1)`` (ODD 5)."""
+    return 1.0 + hc_wage * (human_capital - 1.0)
+
+
+def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expected, b_savings, savings_ratio,
+                       b_enforce, removal_year, b_gain, irregular_gain_eur_year, b_years, years_abroad) -> float:
+    """``logistic(return_intercept + return_permit × H + return_rehire × R + return_savings × min(S, 2) +
+    return_enforcement × X − return_gain × G / 1000 − return_years_abroad × Y)``, S clipped at 0 too (ODD 6)."""
+    s = min(max(savings_ratio, 0.0), 2.0)
+    x = intercept + b_permit * has_permit
+    x += b_rehire * rehire_expected
+    x += b_savings * s
+    x += b_enforce * removal_year
+    x -= b_gain * irregular_gain_eur_year / 1000.0
+    x -= b_years * years_abroad
+    return logistic(x)
+
+
+def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_years, b_bonus, bonus_eur,
+                            b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
+                            b_way_back, way_back, b_years, years_abroad) -> float:
+    """``min(voluntary_hazard × exp(voluntary_savings × min(max(S − 1, 0), 1) + voluntary_age × max(age −
+    40, 0) + voluntary_bonus × bonus / 1000 + voluntary_reintegration × support − voluntary_network ×
+    network + voluntary_home × home income / 1000 + voluntary_readmission × W − voluntary_years_abroad ×
+    min(years abroad, 20)), 1)`` (ODD 8; the caller gives the yearly home income)."""
+    x = b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0)
+    x += b_age * max(age_years - 40.0, 0.0)
+    x += b_bonus * bonus_eur / 1000.0
+    x += b_reint * reintegration
+    x -= b_network * network
+    x += b_home * home_income_eur_year / 1000.0
+    x += b_way_back * way_back
+    x -= b_years * min(years_abroad, 20.0)
+    return min(base * math.exp(x), 1.0)
+
+
+def business_hazard(base, b_savings, savings, capital, b_support, support) -> float:
+    """``min(business_hazard × exp(business_savings × min(savings / capital, 3) + business_support ×
+    support), 1)``, the savings ratio 1 when no capital is needed (ODD 8)."""
+    ratio = savings / capital if capital > 0 else 1.0
+    x = b_savings * min(max(ratio, 0.0), 3.0) + b_support * support
+    return min(base * math.exp(x), 1.0)
+
+
+def rehire_probability(propensity, priority, trained_gain=0.0, tie_gain=0.0) -> float:
+    """``q = 1 − (1 − p)(1 − rehire_priority)(1 − training gain)(1 − short-stay tie gain)`` (ODD 2)."""
+    stays_away = (1.0 - propensity) * (1.0 - priority)
+    stays_away *= 1.0 - trained_gain
+    stays_away *= 1.0 - tie_gain
+    return 1.0 - stays_away
+
+
+def geometric_months(mean: float, u: float) -> int:
+    """A geometric number of months >= 1 with the given mean, by inversion of the uniform ``u``:
+    ``1 + floor(log(1 − u) / log(1 − 1 / mean))``; 1 when the mean is at most 1."""
+    if mean <= 1.0:
+        return 1
+    return 1 + math.floor(math.log(1.0 - u) / math.log(1.0 - 1.0 / mean))
+
+
+def savings_target(typical: float, sd: float, individual_normal: float) -> float:
+    """``savings_target × exp(savings_target_sd × z)``: the community's typical target, lognormal across
+    persons (ODD 6)."""
+    return typical * math.exp(sd * individual_normal)
