@@ -142,3 +142,14 @@ def test_long_term_residents_coming_back_are_not_departures(small):
     ds = circsim.run(small.replace(ltr_circular_hazard=0.2), 1)
     assert float(ds.ltr_comebacks.sum()) > 0
     assert float(ds.departures.sel(channel="long_term").sum()) == 0
+
+
+def test_written_files_get_the_permissions_of_a_new_file(ds, tmp_path):
+    """Outputs are written to private temporaries, then moved into place readable as the umask allows."""
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    path = circsim.write_netcdf(ds, tmp_path / "run.nc")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

@@ -14,6 +14,7 @@ import xarray as xr
 
 from .phases.common import DURATION_BINS
 from .records_spec import RECORDS
+from .writing import move_into_place
 from .state import CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
 
 try:
@@ -250,7 +251,7 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     os.close(fd)
     try:
         ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
+        move_into_place(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

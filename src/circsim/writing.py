@@ -20,6 +20,15 @@ from pathlib import Path
 from .scenario import ScenarioError
 
 
+def move_into_place(tmp: str | os.PathLike, final: str | os.PathLike) -> None:
+    """Rename a finished temporary onto its final name, with the permissions a newly created file
+    would have (``tempfile.mkstemp`` makes temporaries readable by their owner only)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, final)
+
+
 def _existing_ancestor(path: Path) -> Path:
     for parent in path.absolute().parents:
         if parent.exists():
@@ -95,7 +104,7 @@ class OutputFiles:
     def commit(self) -> None:
         """Move every temporary into place."""
         for final, tmp in self._staged:
-            os.replace(tmp, final)
+            move_into_place(tmp, final)
         self._staged, self._made = [], []
 
     def discard(self) -> None:
