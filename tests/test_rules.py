@@ -114,8 +114,9 @@ def check_households_and_communities(impl):
     assert impl.target_progress(1000.0, 2000.0, 500.0, 5000.0) == pytest.approx(0.5, **close)
     assert impl.target_progress(1000.0, 0.0, 3000.0, 5000.0) == pytest.approx(-0.4, **close)  # debt first
     assert impl.target_progress(1000.0, 0.0, 0.0, 0.0) == 2.0  # no target
-    assert impl.home_earnings(300.0, 1.2, 0.5) == pytest.approx(330.0, **close)
-    assert impl.home_earnings(300.0, 0.9, 0.5) == 300.0  # never below the community's
+    assert impl.home_earnings(300.0, 1.2, 0.5, 0.0, 0.3) == pytest.approx(330.0, **close)
+    assert impl.home_earnings(300.0, 1.2, 0.5, 1.0, 0.3) == pytest.approx(330.0 * 1.3, **close)  # skills transfer
+    assert impl.home_earnings(300.0, 0.9, 0.5, 0.0, 0.3) == 300.0  # never below the community's
     assert impl.network_tie(1.0, 0.3, 0.5) == 1.0
     assert impl.network_tie(0.0, 0.4, 0.5) == pytest.approx(0.2, **close)
     assert impl.network_tie(0.2, 1.0, 1.0) == pytest.approx(1.0, **close)
@@ -316,7 +317,7 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
         ("removal_probability_year", u[:2]), ("wage_multiplier", xs[:2]), ("return_probability", xs[:13]),
         ("voluntary_return_hazard", xs), ("business_hazard", xs[:8]), ("rehire_probability", u[:4]),
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
-        ("target_progress", xs[:4]), ("home_earnings", xs[:3]), ("network_tie", u[:3]),
+        ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),
         ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]),
     ]
     for name, args in pairs:

@@ -119,9 +119,10 @@ def target_progress(savings, assets, debt, target):
 
 
 @njit(cache=True)
-def home_earnings(community_earnings, human_capital, hc_home_wage):
-    """Expected monthly earnings at home of a person: the community's, raised by human capital gained abroad."""
-    return community_earnings * (1.0 + hc_home_wage * max(human_capital - 1.0, 0.0))
+def home_earnings(community_earnings, human_capital, hc_home_wage, upgraded, skill_premium):
+    """Expected monthly earnings at home of a person: the community's, raised by human capital gained abroad
+    and, for one moved up a skill level by a skills-transfer programme (``upgraded`` 1), by ``skill_premium``."""
+    return community_earnings * (1.0 + hc_home_wage * max(human_capital - 1.0, 0.0)) * (1.0 + skill_premium * upgraded)
 
 
 @njit(cache=True)

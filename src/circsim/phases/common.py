@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED, F_UPGRADED,
                      F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME,
                      IRREGULAR, LONG_TERM, MEDIUM_SKILL, NEVER, RETURNEE, SEASONAL)
 
@@ -67,13 +67,14 @@ def target_progress_of(p, i, pol, t, seed):
     c = p.community[i]
     target = rules.savings_target(pol.community.savings_target[t, c], pol.behaviour.savings_target_sd[t],
                                   rng.normal(seed, rng.TARGET, 0, p.pid[i]))
-    return rules.target_progress(p.savings[i], p.assets[i], p.debt[i], target)
+    return rules.target_progress(float(p.savings[i]), float(p.assets[i]), float(p.debt[i]), target)
 
 
 @njit(cache=True, inline="always")
 def home_earnings_of(p, i, s, pol, t):
     """Expected monthly earnings at home of person ``i`` (human capital gained abroad pays at home)."""
-    return rules.home_earnings(s.home_income[p.community[i]], p.human_capital[i], pol.behaviour.hc_home_wage[t])
+    return rules.home_earnings(s.home_income[p.community[i]], p.human_capital[i], pol.behaviour.hc_home_wage[t],
+                               1.0 if p.flags[i] & F_UPGRADED else 0.0, pol.behaviour.skill_home_premium[t])
 
 
 @njit(cache=True, inline="always")
@@ -261,6 +262,7 @@ def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
     elif (p.human_capital[i] >= pol.behaviour.skills_transfer_hc[t]
           and rng.uniform(seed, rng.SKILLS, t, p.pid[i]) < pol.origin.skills_transfer[t, o]):
         p.skill[i] += 1
+        p.flags[i] |= np.uint16(F_UPGRADED)
         rec.skill_upgrades[t, o] += 1
     if legal_job:  # a clean record from a legal stay
         years = pol.corridor.multiple_entry_visa_years[t, o, d]

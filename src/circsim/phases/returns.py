@@ -79,13 +79,17 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             c = p.community[i]
             o = w.comm_origin[c]
             if ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
-                    and t - p.last_move[i] < 12 and p.savings[i] >= b.business_capital[t]):
-                h = rules.business_hazard(b.business_hazard[t], b.business_savings[t], p.savings[i],
+                    and t - p.last_move[i] < 12 and float(p.savings[i]) + float(p.assets[i]) >= b.business_capital[t]):
+                # the capital comes from savings and the household's remittance-bought assets (float64 sums)
+                h = rules.business_hazard(b.business_hazard[t], b.business_savings[t],
+                                          float(p.savings[i]) + float(p.assets[i]),
                                           b.business_capital[t], b.business_support[t], org.reintegration_support[t, o],
                                           b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0)
                 if rng.uniform(seed, rng.BUSINESS, t, p.pid[i]) < h:
                     p.flags[i] |= np.uint16(F_BUSINESS)
-                    p.savings[i] -= b.business_capital[t]
+                    from_savings = min(p.savings[i], b.business_capital[t])
+                    p.savings[i] -= from_savings
+                    p.assets[i] = max(p.assets[i] - (b.business_capital[t] - from_savings), 0.0)
                     rec.businesses_started[t, c] += 1
             if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == NEVER or t - p.short_stay[i] >= b.short_stay_spacing[t])
                     and rng.uniform(seed, rng.SHORT_STAY, t, p.pid[i]) < b.short_stay_hazard[t]):

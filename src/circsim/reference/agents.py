@@ -22,7 +22,7 @@ import numpy as np
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED, F_UPGRADED,
                      F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LOW_SKILL, MEDIUM_SKILL,
                      N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
@@ -175,8 +175,9 @@ class Person(mesa.Agent):
 
     def home_earnings(self, t: int) -> float:
         """Expected monthly earnings at home: the community's, raised by human capital gained abroad."""
-        return formulas.home_earnings(self.community.home_income, self.human_capital,
-                                      self.model.policy.behaviour.hc_home_wage[t])
+        b = self.model.policy.behaviour
+        return formulas.home_earnings(self.community.home_income, self.human_capital, b.hc_home_wage[t],
+                                      1.0 if self.flags & F_UPGRADED else 0.0, b.skill_home_premium[t])
 
     def add_savings(self, amount: float) -> None:
         self.savings = as_float32(self.savings + amount)
@@ -241,6 +242,7 @@ class Person(mesa.Agent):
             rec.returns_skilled[t, o, d] += 1
         elif self.human_capital >= pol.behaviour.skills_transfer_hc[t] and self.draw(rng.SKILLS, t) < pol.origin.skills_transfer[t, o]:
             self.skill += 1
+            self.flags |= F_UPGRADED
             rec.skill_upgrades[t, o] += 1
         if legal_job:
             years = pol.corridor.multiple_entry_visa_years[t, o, d]

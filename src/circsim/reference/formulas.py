@@ -112,9 +112,11 @@ def target_progress(savings, assets, debt, target) -> float:
     return (savings + assets - debt) / target
 
 
-def home_earnings(community_earnings, human_capital, hc_home_wage) -> float:
-    """``community earnings × (1 + hc_home_wage × max(human capital − 1, 0))`` (ODD 1)."""
-    return community_earnings * (1.0 + hc_home_wage * max(human_capital - 1.0, 0.0))
+def home_earnings(community_earnings, human_capital, hc_home_wage, upgraded, skill_premium) -> float:
+    """``community earnings × (1 + hc_home_wage × max(human capital − 1, 0)) × (1 + skill_home_premium × U)``,
+    U = 1 for one moved up a skill level by skills transfer (ODD 1)."""
+    experience = 1.0 + hc_home_wage * max(human_capital - 1.0, 0.0)
+    return community_earnings * experience * (1.0 + skill_premium * upgraded)
 
 
 def network_tie(own, prevalence, prevalence_network) -> float:

@@ -110,14 +110,17 @@ class ReturnPhases:
         b = pol.behaviour
         c, o, status = person.community.index, person.origin, person.status
         if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
-                and person.savings >= b.business_capital[t]):
-            hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
+                and person.savings + person.assets >= b.business_capital[t]):
+            # the capital comes from savings and the household's remittance-bought assets
+            hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings + person.assets,
                                               b.business_capital[t], b.business_support[t],
                                               pol.origin.reintegration_support[t, o], b.business_irregular[t],
                                               1.0 if person.flags & F_EVER_IRREGULAR else 0.0)
             if person.draw(rng.BUSINESS, t) < hazard:
                 person.flags |= F_BUSINESS
-                person.add_savings(-b.business_capital[t])
+                from_savings = min(person.savings, b.business_capital[t])
+                person.savings = as_float32(person.savings - from_savings)
+                person.assets = as_float32(max(person.assets - (b.business_capital[t] - from_savings), 0.0))
                 rec.businesses_started[t, c] += 1
         if (status == RETURNEE and person.visa_end > t and (person.short_stay == NEVER or t - person.short_stay >= b.short_stay_spacing[t])
                 and person.draw(rng.SHORT_STAY, t) < b.short_stay_hazard[t]):

@@ -172,6 +172,10 @@ PARAMS: list[Param] = [
        "Wage gain at home per unit of human capital gained abroad (returnees' earnings premium, brain gain)",
        source="Reinhold & Thom (2013), Journal of Human Resources 48(1): Mexican returnees earn about 2 % more per "
               "year abroad; Wahba (2015), Journal of Population Economics 28(2)"),
+    _p("skill_home_premium", B, 0.3, 0.0, 2.0, "ratio",
+       "Rise of earnings at home for a returnee moved up a skill level by a skills-transfer programme",
+       source="Psacharopoulos & Patrinos (2018), Education Economics 26(5): about 9 % per year of schooling, "
+              "a skill level taken as three years"),
     # --- behaviour: households and communities at home ----------------------------------
     _p("remittance_yield", B, 0.10, 0.0, 0.5, "1/year",
        "Yearly income of the household from the assets its remittances bought (housing, land, livestock, a shop), "
