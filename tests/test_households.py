@@ -49,9 +49,9 @@ def test_remittances_that_meet_the_target_raise_returns():
 
 def test_prevalence_rises_with_migration_and_raises_departures():
     """More seasonal places: more of the community has been abroad. Prevalence then draws more people
-    abroad through ties (cumulative causation): without its effect fewer leave."""
+    abroad through ties (cumulative causation): without its effect fewer register for legal channels."""
     higher(runs(), runs(**{"destinations.Spain.sectors.seasonal_agriculture.demand": 30000}), H("prevalence_end"))
-    higher(runs(prevalence_network=0.0), runs(prevalence_network=1.0), H("irregular_entries_per_year"))
+    higher(runs(prevalence_network=0.0), runs(prevalence_network=1.0), lambda ds: float(ds.pool_size.sum()))
 
 
 def test_reintegration_support_raises_businesses_and_local_employment():
