@@ -177,12 +177,13 @@ PARAMS: list[Param] = [
        source="Psacharopoulos & Patrinos (2018), Education Economics 26(5): about 9 % per year of schooling, "
               "a skill level taken as three years"),
     # --- behaviour: households and communities at home ----------------------------------
-    _p("remittance_yield", B, 0.10, 0.0, 0.5, "1/year",
+    _p("remittance_yield", B, 0.04, 0.0, 0.2, "1/year",
        "Yearly income of the household from the assets its remittances bought (housing, land, livestock, a shop), "
        "as a share of their value",
-       source="Taylor (1999), International Migration 37(1); Taylor, Rozelle & de Brauw (2003), Economic "
-              "Development and Cultural Change 52(1): remittances raise household income beyond their amount; "
-              "uncertain, range for sensitivity analysis"),
+       source="de Haas (2006), Journal of Rural Studies 22(4): Moroccan migrant households invest remittances mostly "
+              "in housing (an imputed rent of a few per cent a year), also land and shops; Taylor (1999), "
+              "International Migration 37(1): remittances raise household income beyond their amount; uncertain, "
+              "range for sensitivity analysis"),
     _p("prevalence_network", B, 0.5, 0.0, 1.0, "share",
        "Share of the gap to a full network tie that a person's community closes at full migration prevalence "
        "(cumulative causation)",
