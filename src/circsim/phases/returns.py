@@ -19,7 +19,8 @@ passes the allowed months.
 At home, people spend ``home_spending`` of their savings a month; returnees and long-term
 residents on a stay at home, in their first year home, who have saved ``business_capital`` may
 start a business (hazard rising with savings and reintegration support, lower for one who was
-irregular abroad), which takes that capital. A returnee holding a multiple-entry short-stay visa
+irregular abroad), which takes that capital; a business closes with ``business_closure`` a year
+while its owner is at home. A returnee holding a multiple-entry short-stay visa
 makes a short stay abroad (business, job search; at most one per ``short_stay_spacing`` months) with ``short_stay_hazard`` a month, which keeps the tie to the former employer.
 """
 
@@ -39,6 +40,7 @@ from .common import DURATION_BINS, age_years, go_home, home_earnings_of, release
 def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, org, cor = pol.behaviour, pol.origin, pol.corridor
     spend = 1.0 - b.home_spending[t]
+    closure = 1.0 - (1.0 - b.business_closure[t]) ** (1.0 / 12.0)
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == TEMPORARY or st == IRREGULAR or st == HIGHLY_SKILLED or st == RESEARCHER or st == LONG_TERM:
@@ -78,7 +80,9 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.savings[i] *= spend
             c = p.community[i]
             o = w.comm_origin[c]
-            if ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
+            if (p.flags[i] & F_BUSINESS) and rng.uniform(seed, rng.BUSINESS_CLOSURE, t, p.pid[i]) < closure:
+                p.flags[i] &= ~np.uint16(F_BUSINESS)
+            elif ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
                     and t - p.last_move[i] < 12 and float(p.savings[i]) + float(p.assets[i]) >= b.business_capital[t]):
                 # the capital comes from savings and the household's remittance-bought assets (float64 sums)
                 h = rules.business_hazard(b.business_hazard[t], b.business_savings[t],

@@ -109,7 +109,10 @@ class ReturnPhases:
         pol, rec = self.policy, self.records
         b = pol.behaviour
         c, o, status = person.community.index, person.origin, person.status
-        if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
+        closure = 1.0 - (1.0 - b.business_closure[t]) ** (1.0 / 12.0)
+        if person.flags & F_BUSINESS and person.draw(rng.BUSINESS_CLOSURE, t) < closure:
+            person.flags &= ~F_BUSINESS  # the business closes
+        elif (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
                 and person.savings + person.assets >= b.business_capital[t]):
             # the capital comes from savings and the household's remittance-bought assets
             hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings + person.assets,

@@ -156,6 +156,10 @@ PARAMS: list[Param] = [
     _p("business_support", B, 1.5, 0.0, 10.0, "log-hazard per unit", "Effect of reintegration support"),
     _p("business_capital", B, 3000.0, 0.0, 1e6, "EUR",
        "Savings a returnee puts into a new business (a start needs at least this much saved)"),
+    _p("business_closure", B, 0.08, 0.0, 1.0, "1/year",
+       "Yearly probability that a returnee's business closes (while its owner is at home)",
+       source="McKenzie & Paffhausen (2019), Review of Economics and Statistics 101(4): small firms in developing "
+              "countries close at about 8 % a year"),
     _p("business_irregular", B, 0.7, 0.0, 5.0, "log-hazard",
        "Effect (negative) of having been irregular abroad on starting a business",
        source="Vandenbunder, Beauchemin et al. (2021, INED): returnees who entered Europe irregularly are less "
