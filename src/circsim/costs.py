@@ -64,8 +64,7 @@ UNIT_COSTS: list[UnitCost] = [
              "the bonus itself is the scenario's return_bonus (EUR); administration share: " + STATED, "member_state"),
     UnitCost("reintegration_support", "reintegration_support", 2000.0, 500.0, 10000.0, "EUR per supported returnee",
              "supported returnees: returns (reasons voluntary and enforced) x the origin's reintegration_support coverage",
-             "EU-IOM Joint Initiative reintegration packages are of the order of EUR 1,000 to 3,000 per returnee; "
-             + STATED, "eu"),
+             "of the order of the reintegration assistance of assisted voluntary return programmes; " + STATED, "eu"),
     UnitCost("predeparture_training", "predeparture_training", 500.0, 100.0, 5000.0, "EUR per trainee",
              "departing legal migrants trained before departure (record trained)", STATED, "eu"),
     UnitCost("information_campaign", "information_campaign", 0.5, 0.05, 10.0, "EUR per covered person per year",
@@ -75,12 +74,11 @@ UNIT_COSTS: list[UnitCost] = [
              "returnees moved up a skill level by a skills-transfer programme (record skill_upgrades)", STATED, "eu"),
     UnitCost("enforced_return", "readmission_cooperation", 4000.0, 1000.0, 20000.0, "EUR per enforced return",
              "return decisions carried out (record returns_enforced): escort, travel, detention",
-             "estimates of the cost of a forced return range from about EUR 1,500 to well over EUR 10,000 "
-             "(charter and escort); " + STATED, "member_state"),
+             "wide: scheduled flight to escorted charter; " + STATED, "member_state"),
     UnitCost("consular_processing", "consular_capacity", 80.0, 10.0, 500.0, "EUR per decided application",
              "applications decided (records approvals + refusals)",
-             "the Schengen visa fee (EUR 80, Regulation (EC) 810/2009 as amended in 2019) is set to cover processing; "
-             "fees collected are not subtracted", "member_state"),
+             "the Schengen visa fee, set to cover processing: EUR 80 (Regulation (EC) 810/2009 as amended by "
+             "Regulation (EU) 2019/1155; EUR 90 from June 2024); fees collected are not subtracted", "member_state"),
 ]
 BY_NAME = {c.name: c for c in UNIT_COSTS}
 

@@ -97,12 +97,18 @@ class Store:
             if meta.get("fingerprint") != problem.fingerprint():
                 raise ScenarioError(f"{out}: holds a different optimisation (or base scenario); choose another --out")
             self._read()
-        else:
+
+    def create(self) -> None:
+        """Make the folder and write ``problem.json`` (a new store; done once a cluster is connected)."""
+        if not self.out.exists():
+            out, problem = self.out, self.problem
             try:
                 out.mkdir(parents=True)
-                (out / "problem.json").write_text(json.dumps({
+                tmp = out / ".problem.json.tmp"
+                tmp.write_text(json.dumps({
                     "fingerprint": problem.fingerprint(), "spec": problem.spec.model_dump(),
                     "source": problem.source, "circsim_version": __version__}, indent=1, default=str))
+                os.replace(tmp, out / "problem.json")
             except OSError as exc:
                 raise ScenarioError(f"--out {out}: cannot write: {exc.strerror}") from None
 
@@ -400,9 +406,16 @@ def plot_front(ds: xr.Dataset, path, others: xr.Dataset | None = None, others_la
     F = ds.objectives.values
     j1 = 1 if F.shape[1] > 1 else 0
     if others is not None:
-        ax.scatter(others.objectives.values[:, 0], others.objectives.values[:, j1], s=18, marker="x",
-                   color="tab:grey", label=others_label)
-    ax.scatter(F[:, 0], F[:, j1], s=14, color="tab:blue", alpha=0.5, label="candidates evaluated")
+        O, ok = others.objectives.values, others.feasible.values.astype(bool)
+        ax.scatter(O[ok, 0], O[ok, j1], s=18, marker="x", color="tab:grey", label=others_label)
+        if (~ok).any():
+            ax.scatter(O[~ok, 0], O[~ok, j1], s=18, marker="x", color="tab:grey", alpha=0.35,
+                       label=others_label.split(" (")[0] + ", over a constraint")
+    ok = ds.feasible.values.astype(bool)
+    ax.scatter(F[ok, 0], F[ok, j1], s=16, color="tab:blue", alpha=0.6, label="candidates evaluated")
+    if (~ok).any():
+        ax.scatter(F[~ok, 0], F[~ok, j1], s=16, facecolors="none", edgecolors="tab:blue", alpha=0.6,
+                   label="candidates over a constraint")
     front = ds.front.values.astype(bool)
     order = np.argsort(F[front, 0])
     ax.plot(F[front, 0][order], F[front, j1][order], "o-", color="tab:red", label="Pareto front")
@@ -455,23 +468,25 @@ def optimise(
         check_int(workers, 0, WORKERS_MAX, "--workers")
     _resolution_note(problem)
     store = Store(out, problem, resume)  # the log of runs: kept, even if the search is interrupted
-    with OutputFiles() as outputs:
+    local = workers == 0 and scheduler is None and client is None
+    own, cluster = (client, None) if local or client is not None else _client(workers, scheduler)
+    try:
+        store.create()  # once connected: an unreachable cluster leaves no store
+        outputs = OutputFiles()
         tmp = {name: outputs.add(out / name, "--out") for name in ("results.nc", "candidates.csv", "front.csv", "front.png")}
-        local = workers == 0 and scheduler is None and client is None
-        own, cluster = (client, None) if local or client is not None else _client(workers, scheduler)
-        try:
+        with outputs:
             X, generation, ran = search(problem, store, None if local else own, progress, on_run)
-        finally:
-            if own is not None and own is not client:
-                own.close()
-            if cluster is not None:
-                cluster.close()
-        ds = results(problem, X, generation, store)
-        ds.attrs["runs_this_call"] = ran
-        write_netcdf(ds, tmp["results.nc"])
-        table(ds).to_csv(tmp["candidates.csv"])
-        table(ds, front_only=True).to_csv(tmp["front.csv"])
-        plot_front(ds, tmp["front.png"])
+            ds = results(problem, X, generation, store)
+            ds.attrs["runs_this_call"] = ran
+            write_netcdf(ds, tmp["results.nc"])
+            table(ds).to_csv(tmp["candidates.csv"])
+            table(ds, front_only=True).to_csv(tmp["front.csv"])
+            plot_front(ds, tmp["front.png"])
+    finally:
+        if own is not None and own is not client:
+            own.close()
+        if cluster is not None:
+            cluster.close()
     return ds
 
 
