@@ -243,3 +243,26 @@ def test_discover_command_bad_input_exits_2(tmp_path, capsys):
 
 def test_store_keys_are_exact():
     assert Store.key(np.array([0.1, 2.0]), 1, 3) == "[[0.1, 2.0], 1, 3]"
+
+
+def test_posterior_with_a_draw_out_of_bounds_is_refused(tmp_path):
+    (tmp_path / "post").mkdir()
+    (tmp_path / "post" / "posterior.csv").write_text(
+        "origins.Morocco.readmission_cooperation,weight\n0.2,0.5\n1.5,0.5\n")
+    spec = copy.deepcopy(SPEC)
+    spec["robustness"] = {"conditions": 2, "posterior": str(tmp_path / "post")}
+    with pytest.raises(circsim.ScenarioError, match="readmission_cooperation: every draw must be a number from 0 to 1"):
+        optimise(spec, tmp_path / "out", workers=0, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_runs_on_a_dask_client_give_the_same_result(tmp_path):
+    from dask.distributed import Client, LocalCluster
+
+    spec = copy.deepcopy(SPEC)
+    spec["algorithm"] = {"name": "random", "population": 2, "generations": 1, "seed": 0}
+    here = optimise(spec, tmp_path / "here", workers=0, progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        there = optimise(spec, tmp_path / "there", client=client, progress=False)
+    np.testing.assert_array_equal(here.objectives.values, there.objectives.values)

@@ -239,8 +239,11 @@ def _posterior(folder: Path, path_text: str, base: Scenario, where: str) -> tupl
     if not keys or len(frame) == 0:
         raise ScenarioError(f"{where}: {path}: no parameter columns or no draws")
     for key in keys:
-        _bounds(base, key, (float(frame[key].min()), float(frame[key].max()) + 1e-12), f"{where}: column")
-    weights = frame["weight"].to_numpy(float) if "weight" in frame else np.ones(len(frame))
+        p, _ = parameter_of(base.data, key, f"{where}: {path}: column {key!r}")
+        values = pd.to_numeric(frame[key], errors="coerce").to_numpy(float)
+        if not np.all(np.isfinite(values)) or values.min() < p.lo or values.max() > p.hi:
+            raise ScenarioError(f"{where}: {path}: column {key}: every draw must be a number from {p.range_text} {p.unit}")
+    weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(float) if "weight" in frame else np.ones(len(frame))
     if not np.all(np.isfinite(weights)) or weights.sum() <= 0 or (weights < 0).any():
         raise ScenarioError(f"{where}: {path}: weight must be non-negative numbers, not all 0")
     return keys, frame[keys].to_numpy(float), weights / weights.sum()
