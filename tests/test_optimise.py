@@ -1,7 +1,8 @@
 """Policy design: costs from the records, the optimiser's front, resumability, robustness, PRIM.
 
 Every search here runs on a tiny world (1,000 agents, 2 recorded years after 1 of burn-in),
-in this process (``workers=0``), one seed per evaluation: a few seconds per search.
+in this process (``workers=0``), one seed per evaluation: a few seconds per search (the
+NSGA-II and random searches compared by the first test take about 15 s together).
 """
 
 import copy
@@ -25,6 +26,7 @@ SPEC = {
                {"key": "origins.Morocco.predeparture_training", "range": [0.0, 1.0], "step": 0.25}],
     "objectives": [{"indicator": "irregular_stock_end", "sense": "minimise"},
                    {"indicator": "cost_total", "sense": "minimise"}],
+    "constraints": [{"indicator": "cost_total", "max": 7_000_000}],  # the budget, EUR/year
     "algorithm": {"name": "nsga2", "population": 6, "generations": 5, "seed": 0},
 }
 
@@ -43,14 +45,16 @@ def searched(tmp_path_factory):
 def test_front_dominates_an_equally_sized_random_design(searched):
     front, random, folder = searched
     F = front.objectives.values[front.front.values.astype(bool)]
-    R = random.objectives.values
-    assert len(F) >= 1 and len(R) >= 20
+    assert front.feasible.values[front.front.values.astype(bool)].all()
+    R = random.objectives.values[random.feasible.values.astype(bool)]  # within the budget
+    assert len(F) >= 1 and len(R) >= 8
     assert front.sizes["candidate"] <= SPEC["algorithm"]["population"] * SPEC["algorithm"]["generations"]
-    # every point of the random design is matched or beaten in both objectives by a point of the front
+    # every point of the random design within the budget is matched or beaten in both objectives
+    # by a point of the front
     beaten = [bool(np.any(np.all(F <= r, axis=1))) for r in R]
     assert all(beaten), R[~np.array(beaten)]
     strictly = sum(any(dominates(f, r) for f in F) for r in R)
-    assert strictly >= 0.8 * len(R)
+    assert strictly >= 0.7 * len(R)
     for name in ("results.nc", "candidates.csv", "front.csv", "front.png", "evaluations.jsonl", "problem.json"):
         assert (folder / "nsga2" / name).is_file()
     table = pd.read_csv(folder / "nsga2" / "front.csv")
@@ -60,7 +64,11 @@ def test_front_dominates_an_equally_sized_random_design(searched):
 def test_front_is_the_nondominated_set_of_the_feasible_candidates(searched):
     front, _, _ = searched
     F = front.objectives.values
-    assert (front.front.values.astype(bool) == pareto_mask(F)).all()  # no constraint: all feasible
+    feasible = front.feasible.values.astype(bool)
+    assert (front.constraints.values[:, 0] <= 0).tolist() == feasible.tolist()
+    expected = np.zeros(len(F), dtype=bool)
+    expected[np.flatnonzero(feasible)[pareto_mask(F[feasible])]] = True
+    assert (front.front.values.astype(bool) == expected).all()
     assert pareto_mask(np.array([[1, 2], [2, 1], [2, 2], [1, 2]])).tolist() == [True, True, False, True]
 
 
