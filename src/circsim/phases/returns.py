@@ -72,7 +72,8 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                 b.voluntary_age[t], b.voluntary_age_onset[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
                 p.network[i], b.voluntary_home[t], home, b.voluntary_readmission[t], way_back,
-                b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0)
+                b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0,
+                b.voluntary_savings_cap[t])
             if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
                 p.savings[i] += bonus
                 go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)
@@ -88,7 +89,8 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                 h = rules.business_hazard(b.business_hazard[t], b.business_savings[t],
                                           float(p.savings[i]) + float(p.assets[i]),
                                           b.business_capital[t], b.business_support[t], org.reintegration_support[t, o],
-                                          b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0)
+                                          b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0,
+                                          b.business_savings_cap[t])
                 if rng.uniform(seed, rng.BUSINESS, t, p.pid[i]) < h:
                     p.flags[i] |= np.uint16(F_BUSINESS)
                     from_savings = min(p.savings[i], b.business_capital[t])
