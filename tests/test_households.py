@@ -36,8 +36,11 @@ def H(key):
     return lambda ds: circsim.headline(ds)[key]
 
 
-def test_a_higher_remittance_share_raises_household_income_at_home():
-    higher(runs(), runs(remittance_share=0.8), H("household_income_per_year"))
+def test_a_higher_remittance_share_raises_household_income_at_home_and_local_employment():
+    """Remittances are household income; the share households spend locally pays local wages."""
+    base, more = runs(), runs(remittance_share=0.8)
+    higher(base, more, H("household_income_per_year"))
+    higher(more, base, H("unemployment_end"))
 
 
 def test_remittances_that_meet_the_target_raise_returns():

@@ -133,6 +133,8 @@ def check_households_and_communities(impl):
     assert impl.local_unemployment(0.2, 5.0, 100.0) == pytest.approx(0.15, **close)  # 20 unemployed, 5 jobs
     assert impl.local_unemployment(0.2, 50.0, 100.0) == 0.0
     assert impl.local_unemployment(0.0, 5.0, 100.0) == 0.0
+    assert impl.remittance_jobs(0.2, 30000.0, 300.0) == pytest.approx(20.0, **close)  # EUR 6,000 of local wages
+    assert impl.remittance_jobs(0.2, 30000.0, 0.0) == 0.0
 
 
 def check_rehire_probability(impl):
@@ -326,7 +328,7 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
         ("voluntary_return_hazard", xs), ("business_hazard", xs[:8]), ("rehire_probability", u[:4]),
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
         ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),
-        ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]),
+        ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]), ("remittance_jobs", xs[:3]),
     ]
     for name, args in pairs:
         assert getattr(rules, name)(*args) == getattr(formulas, name)(*args), name

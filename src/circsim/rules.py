@@ -139,8 +139,15 @@ def home_wage_effect(elasticity, abroad, residents):
 
 
 @njit(cache=True)
+def remittance_jobs(local_wage_share, remittances, wage):
+    """Jobs (agents) paid by the remittances households spend locally: share x remittances / home wage."""
+    return local_wage_share * remittances / wage if wage > 0 else 0.0
+
+
+@njit(cache=True)
 def local_unemployment(unemployment, jobs, at_home):
-    """Unemployment at home after the jobs of returnees' businesses (taken by the unemployed first)."""
+    """Unemployment at home after the jobs of returnees' businesses and of remittance-financed spending
+    (taken by the unemployed first)."""
     unemployed = unemployment * at_home
     if unemployed <= 0:
         return unemployment

@@ -26,6 +26,7 @@ Scratch = namedtuple("Scratch", [
     "experienced",     # [C] of them, those who have ever migrated
     "abroad",          # [C] of them, those abroad
     "businesses",      # [C] returnee businesses whose owner is at home
+    "remitted",        # [C] remittances received last month, agent-EUR
     "at_home",         # [C] residents at home
     "gain",            # [C, channel, D] expected yearly income gain of a channel and destination over staying, EUR
     "gain_months",     # [channel, D] months of work a year the gain counts (demand-weighted; 12 outside seasons)
@@ -171,7 +172,7 @@ def community_counts(p: Persons, C: int) -> dict[str, np.ndarray]:
     count = lambda keep: np.bincount(p.community[keep], minlength=C).astype(float)  # noqa: E731
     return {"residents": count(living), "experienced": count(living & (p.flags & F_EVER_MIGRATED > 0)),
             "abroad": count(living & ~home), "businesses": count(home & (p.flags & F_BUSINESS > 0)),
-            "at_home": count(home)}
+            "at_home": count(home), "remitted": np.zeros(C)}
 
 
 def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:

@@ -79,15 +79,17 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for d in range(D):
         for k in range(N_CHANNEL):
             s.gain_months[k, d] = s.gain_months[k, d] / weight[k, d] if weight[k, d] > 0 else 12.0
-    # home: emigration raises wages, returnees' businesses employ the unemployed, migration
+    # home: emigration raises wages, returnees' businesses and remittance-financed spending employ
+    # the unemployed, migration
     # prevalence (last month's records); then the expected yearly income gains over staying
     for c in range(C):
         o = w.comm_origin[c]
         s.prevalence[c] = s.experienced[c] / s.residents[c] if s.residents[c] > 0 else 0.0
-        s.unemployment[c] = rules.local_unemployment(com.unemployment[t, c], b.business_jobs[t] * s.businesses[c],
-                                                     s.at_home[c])
         wage = com.home_wage[t, c] * s.wage_index[o] * rules.home_wage_effect(b.emigration_wage_elasticity[t],
                                                                               s.abroad[c], s.residents[c])
+        jobs = b.business_jobs[t] * s.businesses[c] + rules.remittance_jobs(b.remittance_local_wages[t],
+                                                                             s.remitted[c], wage)
+        s.unemployment[c] = rules.local_unemployment(com.unemployment[t, c], jobs, s.at_home[c])
         home = wage * (1.0 - s.unemployment[c])
         s.home_income[c] = home
         s.gain[c, :, :] = 0.0

@@ -35,6 +35,7 @@ def records(t, cal, seed, scale, p, e, w, pol, s, rec):
     s.at_home[:] = 0.0
     for c in range(s.residents.shape[0]):
         rec.household_income[t, c] += rec.remittances[t, c]
+        s.remitted[c] = rec.remittances[t, c]
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == EXITED:

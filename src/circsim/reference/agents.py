@@ -52,6 +52,7 @@ class Community(mesa.Agent):
         self.experienced = 0.0          # of them, ever-migrants
         self.abroad = 0.0               # of them, abroad
         self.businesses = 0.0           # returnee businesses whose owner is at home
+        self.remitted = 0.0             # remittances received last month (agent-EUR)
         self.at_home = 0.0              # residents at home
         self.gain = [[] for _ in range(N_CHANNEL)]  # [channel][destination] expected yearly gain over staying, EUR
         self.entrants_left = 0          # entrants of this month not yet placed

@@ -100,11 +100,11 @@ class ConditionsPhase:
         c, origin = community.index, self.origins[community.origin]
         D = len(self.scenario.destinations)
         community.prevalence = community.experienced / community.residents if community.residents > 0 else 0.0
-        community.unemployment = formulas.local_unemployment(com.unemployment[t, c],
-                                                             b.business_jobs[t] * community.businesses,
-                                                             community.at_home)
         wage = com.home_wage[t, c] * origin.wage_index * formulas.home_wage_effect(
             b.emigration_wage_elasticity[t], community.abroad, community.residents)
+        jobs = b.business_jobs[t] * community.businesses + formulas.remittance_jobs(
+            b.remittance_local_wages[t], community.remitted, wage)
+        community.unemployment = formulas.local_unemployment(com.unemployment[t, c], jobs, community.at_home)
         home = wage * (1.0 - community.unemployment)
         community.home_income = home
         gain = [[0.0] * D for _ in range(N_CHANNEL)]

@@ -133,6 +133,11 @@ def home_wage_effect(elasticity, abroad, residents) -> float:
     return 1.0 + elasticity * (abroad / residents if residents > 0 else 0.0)
 
 
+def remittance_jobs(local_wage_share, remittances, wage) -> float:
+    """``remittance_local_wages × remittances received / home wage`` (ODD 1)."""
+    return local_wage_share * remittances / wage if wage > 0 else 0.0
+
+
 def local_unemployment(unemployment, jobs, at_home) -> float:
     """``unemployment × max(1 − jobs / (unemployment × at home), 0)`` (ODD 1)."""
     unemployed = unemployment * at_home

@@ -53,6 +53,7 @@ class PopulationPhases:
             community.residents = community.experienced = community.abroad = 0.0
             community.businesses = community.at_home = 0.0
             rec.household_income[t, community.index] += rec.remittances[t, community.index]
+            community.remitted = rec.remittances[t, community.index]
         for person in self.persons():
             o = person.origin
             community = person.community

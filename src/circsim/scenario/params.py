@@ -200,6 +200,11 @@ PARAMS: list[Param] = [
        "(cumulative causation)",
        source="Massey (1990), Population Index 56(1); Massey & Espinosa (1997), American Journal of Sociology "
               "102(4); Klabunde (2014); uncertain, range for sensitivity analysis"),
+    _p("remittance_local_wages", B, 0.2, 0.0, 1.0, "share",
+       "Share of the remittances received that households spend on local goods, services and building and that is "
+       "paid out as local wages (jobs for the unemployed at the home wage)",
+       source="Adelman & Taylor (1990), Journal of Development Studies 26(3): remittance multipliers of about 2.7-3.2 "
+              "for Mexico's GNP; the wage share is uncertain, range for sensitivity analysis"),
     _p("emigration_wage_elasticity", B, 0.4, 0.0, 2.0, "elasticity",
        "Rise of the home wage per unit share of the community's workers abroad",
        source="Mishra (2007), Journal of Development Economics 82(1): a 10 % emigration-driven fall in labour "
