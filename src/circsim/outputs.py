@@ -91,18 +91,19 @@ def to_dataset(sim) -> xr.Dataset:
     ds = xr.Dataset(data_vars, coords={"time": time, **coords})
     ds.coords["community_origin"] = ("community", [s.origins[o] for o, _ in s.communities])
     decided = (ds.approvals + ds.refusals).sum("channel")
-    ds["mean_wait_months"] = (ds.wait_months_total / decided.where(decided > 0)).assign_attrs(
-        units="months", description="Mean wait of the applications decided this month")
-    ds["brain_drain_rate"] = (ds.skilled_abroad / (ds.skilled_abroad + ds.skilled_home).where(lambda x: x > 0)).assign_attrs(
-        units="share", description="Skilled abroad / all skilled")
+    # variables are added a batch at a time: each Dataset.update aligns and copies the whole dataset
+    ds.update({
+        "mean_wait_months": (ds.wait_months_total / decided.where(decided > 0)).assign_attrs(
+            units="months", description="Mean wait of the applications decided this month"),
+        "brain_drain_rate": (ds.skilled_abroad / (ds.skilled_abroad + ds.skilled_home).where(lambda x: x > 0)).assign_attrs(
+            units="share", description="Skilled abroad / all skilled"),
+    })
     ds.coords["market_channel"] = (("destination", "sector"), _market_channels(s, n_dest, n_sector, sector_of))
     span = windows(ds)
-    for key, value in headline(ds).items():
-        unit, description = HEADLINE[key]
-        ds[key] = xr.DataArray(value, attrs={"units": unit, "description": description, "headline": 1,
-                                             "window": span[key]})
-    for key, series in headline_by_year(ds).data_vars.items():
-        ds[f"{key}_by_year"] = series
+    ds.update({key: xr.DataArray(value, attrs={"units": HEADLINE[key][0], "description": HEADLINE[key][1],
+                                               "headline": 1, "window": span[key]})
+               for key, value in headline(ds).items()})
+    ds.update({f"{key}_by_year": series for key, series in headline_by_year(ds).data_vars.items()})
     ds.attrs.update({
         "title": f"circsim run of scenario {s.name}",
         "scenario_name": s.name, "scenario": s.to_json(), "scenario_source": str(s.source),
