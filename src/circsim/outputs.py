@@ -224,8 +224,8 @@ def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
     def sums(name, groups=months, pick=None, keep=None, plus=None):
         """Per year: variable ``name`` (+ ``plus``) over the months of ``groups``, at ``pick`` of its
         first dimension after time (as ``sel``), where ``keep`` (as ``where``), summed skipping NaN."""
-        values = ds[name].transpose("time", ...).values
-        other = ds[plus].transpose("time", ...).values if plus else None
+        values = ds.variables[name].transpose("time", ...).values  # the Variable: no DataArray to build
+        other = ds.variables[plus].transpose("time", ...).values if plus else None
         out = np.empty(len(groups))
         for i, idx in enumerate(groups):
             part = values[idx] if other is None else values[idx] + other[idx]
@@ -243,7 +243,7 @@ def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
         return out
 
     def market_share(num, den, channel):
-        keep = None if channel is None else (ds.market_channel == channel).transpose("destination", "sector").values
+        keep = None if channel is None else ds.variables["market_channel"].transpose("destination", "sector").values == channel
         return ratio(sums(num, keep=keep), sums(den, keep=keep))
 
     seasonal = position("channel", "seasonal")
