@@ -10,7 +10,7 @@ from scipy import stats
 
 import circsim
 from circsim.state import SEASONAL
-from conftest import SEEDS, headlines
+from conftest import SEEDS, headlines, run
 
 
 def _higher(b, a, name):
@@ -46,7 +46,7 @@ def test_lower_consular_capacity_lengthens_waits_and_loses_offers(medium):
     base = headlines(medium)
     slow = headlines(medium.replace(consular_capacity=150.0))
     _higher(slow, base, "lost_offer_rate")
-    queue = [float(circsim.run(s, 11).queue_length.mean()) for s in (medium, medium.replace(consular_capacity=150.0))]
+    queue = [float(run(s, 11).queue_length.mean()) for s in (medium, medium.replace(consular_capacity=150.0))]
     assert queue[1] > queue[0]
 
 
@@ -117,7 +117,7 @@ def test_seasonal_stays_capped_by_the_maximum_months_a_year(small):
 
 def test_multiannual_permit_holders_skip_the_consulate(medium):
     """With multi-annual permits, rehired workers return without a new application."""
-    base = circsim.run(medium, 1)
+    base = run(medium, 1)
     multi = circsim.run(medium.replace(**{"corridors.*.*.seasonal_permit_years": 5}), 1)
     per_departure = lambda ds: float(ds.applications.sum()) / float(ds.departures.sel(channel="seasonal").sum())
     assert per_departure(multi) < 0.6 * per_departure(base)
