@@ -81,25 +81,50 @@ def check_return_probability(impl):
     assert return_probability(impl, 0, 0, 2.0, 0, 0, 0) == return_probability(impl, 0, 0, 9.0, 0, 0, 0)
 
 
-def voluntary(impl, savings=1.0, age=30.0, bonus=0.0, support=0.0, network=0.0, home=0.0, way_back=0.0, years=0.0):
-    return impl.voluntary_return_hazard(0.002, 1.2, savings, 0.05, age, 0.3, bonus, 0.5, support, 0.7, network,
-                                        0.04, home, 0.6, way_back, 0.1, years)
+def voluntary(impl, savings=1.0, age=30.0, bonus=0.0, support=0.0, network=0.0, home=0.0, way_back=0.0, years=0.0,
+              onset=40.0, cap=20.0):
+    return impl.voluntary_return_hazard(0.002, 1.2, savings, 0.05, onset, age, 0.3, bonus, 0.5, support, 0.7, network,
+                                        0.04, home, 0.6, way_back, 0.1, cap, years)
 
 
 def check_voluntary_return_hazard(impl):
     assert voluntary(impl) == pytest.approx(0.002, **close)  # every term zero
     x = 1.2 * 0.5 + 0.05 * 10 + 0.3 * 1.5 + 0.5 * 0.8 - 0.7 * 0.4 + 0.04 * 6 + 0.6 - 0.1 * 3
     assert voluntary(impl, 1.5, 50.0, 1500.0, 0.8, 0.4, 6000.0, 1.0, 3.0) == pytest.approx(0.002 * math.exp(x), **close)
-    assert voluntary(impl, years=20.0) == voluntary(impl, years=35.0)  # years abroad capped at 20
+    assert voluntary(impl, years=20.0) == voluntary(impl, years=35.0)  # years abroad capped at the cap (20)
+    assert voluntary(impl, years=8.0, cap=5.0) == pytest.approx(0.002 * math.exp(-0.1 * 5), **close)
+    assert voluntary(impl, age=50.0, onset=45.0) == pytest.approx(0.002 * math.exp(0.05 * 5), **close)
+    assert voluntary(impl, age=44.0, onset=45.0) == pytest.approx(0.002, **close)  # no effect below the onset
     assert voluntary(impl, savings=2.0) == voluntary(impl, savings=4.0)  # savings capped at twice the target
     assert voluntary(impl, age=60.0, bonus=1e5) == 1.0  # capped at 1
 
 
 def check_business_hazard(impl):
-    assert impl.business_hazard(0.01, 0.5, 3000.0, 6000.0, 0.4, 0.5) == pytest.approx(0.01 * math.exp(0.25 + 0.2), **close)
-    assert impl.business_hazard(0.01, 0.5, 1e6, 6000.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(1.5), **close)
-    assert impl.business_hazard(0.01, 0.5, 100.0, 0.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(0.5), **close)
-    assert impl.business_hazard(0.5, 5.0, 1e6, 1.0, 0.0, 0.0) == 1.0
+    assert impl.business_hazard(0.01, 0.5, 9000.0, 6000.0, 0.4, 0.5, 0.7, 0.0) == pytest.approx(
+        0.01 * math.exp(0.5 * 1.5 + 0.2), **close)
+    assert impl.business_hazard(0.01, 0.5, 9000.0, 6000.0, 0.4, 0.5, 0.7, 1.0) == pytest.approx(
+        0.01 * math.exp(0.5 * 1.5 + 0.2 - 0.7), **close)  # was irregular abroad
+    assert impl.business_hazard(0.01, 0.5, 5999.0, 6000.0, 0.4, 0.5, 0.7, 0.0) == 0.0  # not the capital
+    assert impl.business_hazard(0.01, 0.5, 1e6, 6000.0, 0.0, 0.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(1.5), **close)
+    assert impl.business_hazard(0.01, 0.5, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(0.5), **close)
+    assert impl.business_hazard(0.5, 5.0, 1e6, 1.0, 0.0, 0.0, 0.0, 0.0) == 1.0
+
+
+def check_households_and_communities(impl):
+    assert impl.target_progress(1000.0, 2000.0, 500.0, 5000.0) == pytest.approx(0.5, **close)
+    assert impl.target_progress(1000.0, 0.0, 3000.0, 5000.0) == pytest.approx(-0.4, **close)  # debt first
+    assert impl.target_progress(1000.0, 0.0, 0.0, 0.0) == 2.0  # no target
+    assert impl.home_earnings(300.0, 1.2, 0.5, 0.0, 0.3) == pytest.approx(330.0, **close)
+    assert impl.home_earnings(300.0, 1.2, 0.5, 1.0, 0.3) == pytest.approx(330.0 * 1.3, **close)  # skills transfer
+    assert impl.home_earnings(300.0, 0.9, 0.5, 0.0, 0.3) == 300.0  # never below the community's
+    assert impl.network_tie(1.0, 0.3, 0.5) == 1.0
+    assert impl.network_tie(0.0, 0.4, 0.5) == pytest.approx(0.2, **close)
+    assert impl.network_tie(0.2, 1.0, 1.0) == pytest.approx(1.0, **close)
+    assert impl.home_wage_effect(0.4, 10.0, 100.0) == pytest.approx(1.04, **close)  # Mishra (2007): 10 % -> 4 %
+    assert impl.home_wage_effect(0.4, 0.0, 0.0) == 1.0
+    assert impl.local_unemployment(0.2, 5.0, 100.0) == pytest.approx(0.15, **close)  # 20 unemployed, 5 jobs
+    assert impl.local_unemployment(0.2, 50.0, 100.0) == 0.0
+    assert impl.local_unemployment(0.0, 5.0, 100.0) == 0.0
 
 
 def check_rehire_probability(impl):
@@ -129,7 +154,7 @@ def check_savings_target(impl):
 
 CHECKS = [check_logistic, check_age_and_consider_hazard, check_channel_utility, check_removal_probability,
           check_wage_multiplier, check_return_probability, check_voluntary_return_hazard, check_business_hazard,
-          check_rehire_probability, check_geometric_months, check_savings_target]
+          check_rehire_probability, check_geometric_months, check_savings_target, check_households_and_communities]
 
 
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
@@ -232,11 +257,14 @@ def test_voluntary_return_hazard_monotone(impl, shares, i, other):
 
 
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
-@given(base=unit, b=coef, savings=money, capital=money, support=unit, i=st.sampled_from([2, 5]), other=money)
-def test_business_hazard_monotone(impl, base, b, savings, capital, support, i, other):
-    args = [base, b, savings, capital, b, support]
+@given(base=unit, b=coef, savings=money, capital=money, support=unit, irregular=unit, i=st.sampled_from([2, 5]),
+       other=money)
+def test_business_hazard_monotone(impl, base, b, savings, capital, support, irregular, i, other):
+    """Rises with savings and support; lower for one who was irregular abroad; a probability."""
+    args = [base, b, savings, capital, b, support, b, irregular]
     assert 0.0 <= impl.business_hazard(*args) <= 1.0
     assert increasing(impl.business_hazard, args, i, args[i], other if i == 2 else min(other, 1.0))
+    assert impl.business_hazard(*args[:7], 1.0) <= impl.business_hazard(*args[:7], 0.0)
 
 
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
@@ -280,15 +308,17 @@ def test_savings_target_and_wage_multiplier_monotone(impl, typical, sd, z, z2, h
 
 
 @settings(max_examples=300)
-@given(st.lists(st.floats(-3.0, 3.0), min_size=17, max_size=17))
+@given(st.lists(st.floats(-3.0, 3.0), min_size=19, max_size=19))
 def test_reference_formulas_match_the_engine_bit_for_bit(xs):
     """Same inputs, same float64 result: the reference's formulas are exact copies in value."""
     u = [abs(x) / 3.0 for x in xs]
     pairs = [
         ("logistic", xs[:1]), ("age_hazard", xs[:3]), ("consider_hazard", u[:2]), ("channel_utility", xs[:9]),
         ("removal_probability_year", u[:2]), ("wage_multiplier", xs[:2]), ("return_probability", xs[:13]),
-        ("voluntary_return_hazard", xs), ("business_hazard", xs[:6]), ("rehire_probability", u[:4]),
+        ("voluntary_return_hazard", xs), ("business_hazard", xs[:8]), ("rehire_probability", u[:4]),
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
+        ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),
+        ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]),
     ]
     for name, args in pairs:
         assert getattr(rules, name)(*args) == getattr(formulas, name)(*args), name

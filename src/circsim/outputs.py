@@ -15,12 +15,14 @@ import xarray as xr
 from .phases.common import DURATION_BINS
 from .records_spec import RECORDS
 from .writing import move_into_place
-from .state import CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
+from .state import AT_HOME, CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
 
 try:
     __version__ = version("circsim")
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
+
+AT_HOME_NAMES = tuple(STATUS_NAMES[k] for k in AT_HOME)
 
 #: headline indicator -> (unit, description)
 HEADLINE = {
@@ -51,6 +53,14 @@ HEADLINE = {
     "ltr_comebacks_per_year": ("persons/year", "Long-term residents back from a stay in the origin country per year"),
     "regularisations_total": ("persons", "Irregular persons regularised over the run"),
     "departures_per_year": ("persons/year", "Legal departures per year, all channels"),
+    "household_income_per_year": ("EUR/year", "Income of households at home per year (earnings at home, yield of "
+                                              "remittance-bought assets, remittances received)"),
+    "prevalence_end": ("share", "Migration prevalence: members of the communities who have ever migrated / all, at the end"),
+    "businesses_alive_end": ("businesses", "Returnee businesses whose owner is at home, at the end"),
+    "business_jobs_end": ("jobs", "Jobs for other community members in returnee businesses, at the end"),
+    "returnee_earnings_premium": ("share", "Returnees' expected earnings at home / the community's for the inexperienced, "
+                                           "minus 1 (over the recorded months)"),
+    "unemployment_end": ("share", "Unemployed / persons at home, at the end"),
 }
 
 
@@ -120,7 +130,8 @@ def _ratio(num, den) -> float:
 
 
 #: headline indicators read at the last recorded month (the others are over the recorded months)
-AT_END = ("circular_share", "mean_trips", "irregular_stock_end", "brain_drain_rate", "long_term_residents_end")
+AT_END = ("circular_share", "mean_trips", "irregular_stock_end", "brain_drain_rate", "long_term_residents_end",
+          "prevalence_end", "businesses_alive_end", "business_jobs_end", "unemployment_end")
 
 
 def _market_share(ds: xr.Dataset, num: str, den: str, channel: str | None) -> float:
@@ -175,6 +186,13 @@ def headline(ds: xr.Dataset) -> dict[str, float]:
         "ltr_comebacks_per_year": float(ds.ltr_comebacks.sum()) / years,
         "regularisations_total": float(ds.regularisations.sum()),
         "departures_per_year": float(ds.departures.drop_sel(channel="irregular").sum()) / years,
+        "household_income_per_year": float(ds.household_income.sum()) / years,
+        "prevalence_end": _ratio(end.experienced.sum(), end.residents.sum()) if n else float("nan"),
+        "businesses_alive_end": float(end.businesses_alive.sum()) if n else float("nan"),
+        "business_jobs_end": float(end.business_jobs.sum()) if n else float("nan"),
+        "returnee_earnings_premium": _ratio(ds.returnee_earnings.sum(), ds.returnee_earnings_base.sum()) - 1.0,
+        "unemployment_end": (_ratio(end.unemployed.sum(), end.stock.sel(status=list(AT_HOME_NAMES)).sum())
+                             if n else float("nan")),
     }
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .state import REFERENCE_AGE
+
 
 @njit(cache=True)
 def logistic(x):
@@ -25,8 +27,8 @@ def logistic(x):
 
 @njit(cache=True)
 def age_hazard(base, age_slope, age_years):
-    """Consideration hazard at an age for a person of propensity 1: base x exp(slope (age - 25))."""
-    return base * np.exp(age_slope * (age_years - 25.0))
+    """Consideration hazard at an age for a person of propensity 1: base x exp(slope (age - REFERENCE_AGE))."""
+    return base * np.exp(age_slope * (age_years - REFERENCE_AGE))
 
 
 @njit(cache=True)
@@ -73,27 +75,76 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 
 
 @njit(cache=True)
-def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_years, b_bonus, bonus_eur,
+def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
                             b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
-                            b_way_back, way_back, b_years, years_abroad):
+                            b_way_back, way_back, b_years, years_cap, years_abroad):
     """Monthly probability of a voluntary return from abroad.
 
     ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission. The
-    hazard falls with the years spent abroad (capped at 20): returns concentrate in the first
-    years after arrival (Dustmann & Weiss 2007; Flahaux, Beauchemin & Schoumaker 2014).
+    hazard rises with each year of age above ``age_onset`` and falls with the years spent abroad
+    (up to ``years_cap``): returns concentrate in the first years after arrival (Dustmann & Weiss
+    2007; Flahaux, Beauchemin & Schoumaker 2014).
     """
-    x = (b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0) + b_age * max(age_years - 40.0, 0.0)
+    x = (b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0) + b_age * max(age_years - age_onset, 0.0)
          + b_bonus * bonus_eur / 1000.0 + b_reint * reintegration - b_network * network
          + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back
-         - b_years * min(years_abroad, 20.0))
+         - b_years * min(years_abroad, years_cap))
     return min(base * np.exp(x), 1.0)
 
 
 @njit(cache=True)
-def business_hazard(base, b_savings, savings, capital, b_support, support):
-    """Monthly probability that a returnee in the first year home starts a business."""
+def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular):
+    """Monthly probability that a returnee in the first year home starts a business.
+
+    Zero without the capital saved; rises with savings beyond it (up to three times) and with
+    reintegration support; lower for one who was irregular abroad.
+    """
+    if savings < capital:
+        return 0.0
     ratio = savings / capital if capital > 0 else 1.0
-    return min(base * np.exp(b_savings * min(max(ratio, 0.0), 3.0) + b_support * support), 1.0)
+    x = b_savings * min(ratio, 3.0) + b_support * support - b_irregular * was_irregular
+    return min(base * np.exp(x), 1.0)
+
+
+@njit(cache=True)
+def target_progress(savings, assets, debt, target):
+    """Progress towards the savings target: (savings + the household's remittance-bought assets - debt) / target.
+
+    The household's target, not the migrant's purse (new economics of labour migration: Stark &
+    Bloom 1985): what was remitted counts as much as what was saved; 2 without a target.
+    """
+    if target <= 0:
+        return 2.0
+    return (savings + assets - debt) / target
+
+
+@njit(cache=True)
+def home_earnings(community_earnings, human_capital, hc_home_wage, upgraded, skill_premium):
+    """Expected monthly earnings at home of a person: the community's, raised by human capital gained abroad
+    and, for one moved up a skill level by a skills-transfer programme (``upgraded`` 1), by ``skill_premium``."""
+    return community_earnings * (1.0 + hc_home_wage * max(human_capital - 1.0, 0.0)) * (1.0 + skill_premium * upgraded)
+
+
+@njit(cache=True)
+def network_tie(own, prevalence, prevalence_network):
+    """A person's tie to a network abroad: their own, plus a share of the gap closed by the community's
+    migration prevalence (cumulative causation: Massey 1990)."""
+    return own + (1.0 - own) * prevalence_network * prevalence
+
+
+@njit(cache=True)
+def home_wage_effect(elasticity, abroad, residents):
+    """Multiplier of the home wage by emigration: 1 + elasticity x share of the community's workers abroad."""
+    return 1.0 + elasticity * (abroad / residents if residents > 0 else 0.0)
+
+
+@njit(cache=True)
+def local_unemployment(unemployment, jobs, at_home):
+    """Unemployment at home after the jobs of returnees' businesses (taken by the unemployed first)."""
+    unemployed = unemployment * at_home
+    if unemployed <= 0:
+        return unemployment
+    return unemployment * max(1.0 - jobs / unemployed, 0.0)
 
 
 @njit(cache=True)

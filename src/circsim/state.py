@@ -79,8 +79,11 @@ F_TRAINED = 512       # took part in pre-departure training
 F_TIE_RENEWED = 1024  # made a short stay with a multiple-entry visa since the last legal stay
 F_OVERRUN = 2048      # long-term resident away longer than the allowed absence (status will be lost)
 F_DECIDED = 4096      # a return decision was issued in the current irregular episode
+F_UPGRADED = 8192     # moved up a skill level by a skills-transfer programme (the new level pays at home)
 
 NEVER = -32768        # "no month" in int16 month fields
+HALF_MONTHS_PER_YEAR = 24  # unit of the legal-residence clock (study months count one half-month)
+REFERENCE_AGE = 25.0  # age at which ``consider_hazard`` is stated (the age slope is relative to it)
 
 #: One array per attribute. Months are indices from the start of the run (burn-in included).
 PERSON_FIELDS = {
@@ -98,7 +101,9 @@ PERSON_FIELDS = {
     "propensity": np.float32,   # individual hazard multiplier exp(propensity_sd x z), z ~ N(0, 1)
     "network": np.float32,      # tie to a network abroad, 0..1
     "human_capital": np.float32,  # 1 at entry, grows abroad; multiplies wages
-    "savings": np.float32,      # EUR
+    "savings": np.float32,      # EUR, never negative (costs beyond savings become debt)
+    "assets": np.float32,       # EUR: the household's assets at home bought with the person's remittances
+    "debt": np.float32,         # EUR: migration costs and shortfalls borrowed from family and network
     "employer": np.int32,       # current employer (or employer of the offer), -1 none
     "last_employer": np.int32,  # employer of the last legal job, -1 none
     "permit_end": np.int16,     # month the residence/work permit ends (NEVER: none)

@@ -9,7 +9,7 @@ from numba import njit
 
 from . import rng
 from .scenario.loader import Scenario
-from .state import (AT_HOME, EMPLOYER_FIELDS, EXITED, HIGH_SKILL, HOME, LOW_SKILL, MEDIUM_SKILL, N_CHANNEL, NEVER, Employers,
+from .state import (AT_HOME, EMPLOYER_FIELDS, EXITED, F_BUSINESS, F_EVER_MIGRATED, HIGH_SKILL, HOME, LOW_SKILL, MEDIUM_SKILL, N_CHANNEL, NEVER, Employers,
                     Persons, empty_persons)
 
 #: Fixed structure: which origin a community belongs to, which destination and sector a
@@ -19,8 +19,16 @@ World = namedtuple("World", ["comm_origin", "market_dest", "market_sector", "mar
 #: Per-month working arrays owned by the engine (not outputs).
 Scratch = namedtuple("Scratch", [
     "quota_used",      # [O, D, channel] offers made this calendar year, agents
-    "home_income",     # [C] expected monthly income at home now, EUR (wage x (1 - unemployment))
+    "home_income",     # [C] expected monthly earnings at home now, EUR (wage x (1 - unemployment)), no migration experience
+    "unemployment",    # [C] unemployment at home now, after the jobs of returnees' businesses
+    "prevalence",      # [C] migration prevalence: share of the community's residents who have ever migrated
+    "residents",       # [C] living persons of the community (at home or abroad) at the last records
+    "experienced",     # [C] of them, those who have ever migrated
+    "abroad",          # [C] of them, those abroad
+    "businesses",      # [C] returnee businesses whose owner is at home
+    "at_home",         # [C] residents at home
     "gain",            # [C, channel, D] expected yearly income gain of a channel and destination over staying, EUR
+    "gain_months",     # [channel, D] months of work a year the gain counts (demand-weighted; 12 outside seasons)
     "cost",            # [O, channel, D] one-off cost, EUR
     "risk",            # [O, channel, D] perceived probability of failure
     "channel_open",    # [O, channel, D] 1 when the channel to the destination is open to the origin
@@ -98,6 +106,8 @@ def init_person(p, i, pid, c, age_months, t, seed, stream, sd, female, medium, h
     p.network[i] = 1.0 if u(seed, stream + 4 * rng.SUBSTREAM, 0, pid) < network_share else 0.0
     p.human_capital[i] = 1.0
     p.savings[i] = 0.0
+    p.assets[i] = 0.0
+    p.debt[i] = 0.0
     p.employer[i] = -1
     p.last_employer[i] = -1
     p.permit_end[i] = NEVER
@@ -153,6 +163,17 @@ def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers
     return e
 
 
+def community_counts(p: Persons, C: int) -> dict[str, np.ndarray]:
+    """Residents, ever-migrants, persons abroad, businesses with the owner at home and persons at home,
+    by community (the records phase keeps them up to date each month)."""
+    living = p.status != EXITED
+    home = np.isin(p.status, AT_HOME)
+    count = lambda keep: np.bincount(p.community[keep], minlength=C).astype(float)  # noqa: E731
+    return {"residents": count(living), "experienced": count(living & (p.flags & F_EVER_MIGRATED > 0)),
+            "abroad": count(living & ~home), "businesses": count(home & (p.flags & F_BUSINESS > 0)),
+            "at_home": count(home)}
+
+
 def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:
     """Working arrays; the ethical-recruitment allowance starts at the cap share of the skilled at home."""
     O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
@@ -160,8 +181,10 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
     f = np.zeros
     at_home = np.isin(p.status, AT_HOME)
     skilled = np.bincount(world.comm_origin[p.community[at_home & (p.skill == HIGH_SKILL)]], minlength=O).astype(float)
+    counts = community_counts(p, C)
     return Scratch(
-        quota_used=f((O, D, K)), home_income=f(C), gain=f((C, K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
+        quota_used=f((O, D, K)), home_income=f(C), unemployment=f(C), prevalence=f(C), **counts,
+        gain=f((C, K, D)), gain_months=f((K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
         channel_open=f((O, K, D)), irregular_success=f(O), dest_wage=f(D), removal=f((O, D)),
         emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
         emp_arrivals=f(n_employers, dtype=np.int64), rehire_mass=f(n_employers), rehire_calls=f(n_employers, dtype=np.int64),

@@ -5,12 +5,14 @@ one without (a graduate in a skilled job, a researcher who moved, a long-term re
 free access to the labour market) earns the destination's mean wage; a student searching for
 a job earns nothing. An irregular person earns a share of it (``irregular_wage_factor``), from a
 non-compliant employer or, without one, from informal work found with probability
-``irregular_employment`` each month. Living costs are paid, a share of any positive net income
-is remitted to the origin community, the rest saved. Human capital grows with each month with
+``irregular_employment`` each month, and lives for ``irregular_living_cost`` of a legal worker's
+living cost (shared, informal housing). Living costs are paid; a positive net income first repays
+migration debt, then a share (``remittance_share``) is remitted to the household, which buys
+assets with it, and the rest is saved; a shortfall is paid from savings, then borrowed. Human capital grows with each month with
 income. The legal-residence clock counts months of temporary, highly skilled, research and
 training stays in full and study months half; seasonal and irregular months restart it. A
-person with twelve months of legal residence, or a highly skilled or research stay, is a former
-legal resident (facilitated re-admission). After ``ltr_years`` of continuous legal residence a
+person with ``former_resident_years`` of legal residence, or a highly skilled or research stay,
+is a former legal resident (facilitated re-admission). After ``ltr_years`` of continuous legal residence a
 person becomes a long-term resident (no permit end). Researchers may move to another
 destination without a new permit (``researcher_mobility``).
 """
@@ -21,9 +23,9 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (CH_HIGHLY_SKILLED, F_FORMER_RESIDENT, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER,
+from ..state import (CH_HIGHLY_SKILLED, F_FORMER_RESIDENT, HALF_MONTHS_PER_YEAR, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER,
                      RESEARCHER, SEASONAL, STUDENT)
-from .common import is_abroad, release_employer
+from .common import earn, is_abroad, release_employer
 
 
 @njit(cache=True)
@@ -59,17 +61,16 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
                 p.legal_months[i] = 0
             elif st != LONG_TERM:
                 p.legal_months[i] += 1 if st == STUDENT else 2
-                if p.legal_months[i] >= 24 or st == HIGHLY_SKILLED or st == RESEARCHER:
+                if (p.legal_months[i] >= HALF_MONTHS_PER_YEAR * dst.former_resident_years[t, d]
+                        or st == HIGHLY_SKILLED or st == RESEARCHER):
                     p.flags[i] |= np.uint16(F_FORMER_RESIDENT)
-                if p.legal_months[i] >= 24 * dst.ltr_years[t, d]:
+                if p.legal_months[i] >= HALF_MONTHS_PER_YEAR * dst.ltr_years[t, d]:
                     p.status[i] = LONG_TERM
                     p.permit_end[i] = NEVER
                     p.stay_end[i] = NEVER
                     rec.ltr_granted[t, o, d] += 1
-        net = income - dst.living_cost[t, d]
-        remit = pol.origin.remittance_share[t, o] * net if net > 0 else 0.0
-        p.savings[i] += net - remit
-        rec.remittances[t, c] += remit
+        cost = dst.living_cost[t, d] * (b.irregular_living_cost[t] if st == IRREGULAR else 1.0)
+        rec.remittances[t, c] += earn(p, i, income - cost, pol.origin.remittance_share[t, o])
         if income > 0:
             p.human_capital[i] += b.hc_growth[t]
         p.months_abroad[i] += 1

@@ -7,13 +7,16 @@ for — seasonal, temporary, highly skilled, student, researcher, trainee work o
 destination open to their origin (a consolidated offer opens several), and the irregular route
 — by a multinomial logit on the expected income gain (for a legal channel times its prospect:
 the offers the origin's agency was asked for over the last year per person registered), the
-one-off cost, the perceived risk, the network tie and a channel constant. Legal channels are
+one-off cost, the perceived risk, the network tie and a channel constant. The gain is over the
+person's own expected earnings at home (human capital gained abroad pays at home too); the
+network tie is the person's own or, for the share ``prevalence_network`` of the gap, the
+community's migration prevalence (cumulative causation). Legal channels are
 known only to those aware of them (``legal_awareness``, raised by information campaigns), which
 also correct the underestimated risk of the irregular route. A legal choice registers the person
 in the agency's pool for that channel and destination (valid ``pool_expiry_months``). The
-irregular route is attempted at once: the smuggling cost is paid, and border control, document
-checks and anti-smuggling action may stop the attempt; a successful entrant leaves in the
-departures phase.
+irregular route is attempted at once: the smuggling cost is paid (from savings, the rest
+borrowed), and border control, document checks and anti-smuggling action may stop the attempt;
+a successful entrant leaves in the departures phase.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from numba import njit
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
                      CH_TRAINEE, HOME, N_CHANNEL, RETURNEE)
-from .common import selectable
+from .common import home_earnings_of, pay, selectable
 
 
 @njit(cache=True)
@@ -66,6 +69,10 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
         o = w.comm_origin[c]
         aware = rng.uniform(seed, rng.AWARE, t, pid) < (org.legal_awareness[t, o]
                                                         + (1.0 - org.legal_awareness[t, o]) * org.information_campaign[t, o])
+        # the tie to a network abroad (own, or through the community's migration prevalence) and
+        # what the person earns at home beyond the community's expected earnings (experience abroad)
+        tie = rules.network_tie(p.network[i], s.prevalence[c], b.prevalence_network[t])
+        extra = home_earnings_of(p, i, s, pol, t) - s.home_income[c]
         denom = 1.0
         irregular_weight = 0.0
         for k in range(N_CHANNEL):
@@ -81,8 +88,9 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
                                                org.selection_female_only[t, o], b.student_age_max[t],
                                                b.trainee_age_max[t]):
                     continue
+                gain = s.gain[c, k, d] - s.gain_months[k, d] * extra
                 util[k, d] = np.exp(rules.channel_utility(
-                    s.gain[c, k, d] * s.prospect[o, k, d], s.cost[o, k, d], s.risk[o, k, d], p.network[i], asc[k],
+                    gain * s.prospect[o, k, d], s.cost[o, k, d], s.risk[o, k, d], tie, asc[k],
                     b.beta_income[t], b.beta_cost[t], b.beta_risk[t], b.beta_network[t]))
                 denom += util[k, d]
         # the irregular route is one alternative: its gain, cost and risk averaged over the routes
@@ -92,10 +100,10 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
             risk = 0.0
             for d in range(D):
                 share = cor.irregular_route_share[t, o, d] / irregular_weight
-                gain += share * s.gain[c, CH_IRREGULAR, d]
+                gain += share * (s.gain[c, CH_IRREGULAR, d] - 12.0 * extra)
                 cost += share * s.cost[o, CH_IRREGULAR, d]
                 risk += share * s.risk[o, CH_IRREGULAR, d]
-            util[CH_IRREGULAR, 0] = np.exp(rules.channel_utility(gain, cost, risk, p.network[i], asc[CH_IRREGULAR],
+            util[CH_IRREGULAR, 0] = np.exp(rules.channel_utility(gain, cost, risk, tie, asc[CH_IRREGULAR],
                                                                  b.beta_income[t], b.beta_cost[t], b.beta_risk[t],
                                                                  b.beta_network[t]))
             denom += util[CH_IRREGULAR, 0]
@@ -128,7 +136,7 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
             if x < acc:
                 dest = d
                 break
-        p.savings[i] -= s.cost[o, CH_IRREGULAR, dest]
+        pay(p, i, s.cost[o, CH_IRREGULAR, dest])
         stopped = rng.uniform(seed, rng.INTERCEPT, t, pid) < org.border_control[t, o]
         if not stopped:
             stopped = (rng.uniform(seed, rng.DOCUMENTS, t, pid) < b.document_fraud_share[t] * org.travel_document_security[t, o])

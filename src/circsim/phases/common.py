@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .. import rng
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED,
+from .. import rng, rules
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED, F_UPGRADED,
                      F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME,
                      IRREGULAR, LONG_TERM, MEDIUM_SKILL, NEVER, RETURNEE, SEASONAL)
 
@@ -32,6 +32,49 @@ def home_status(flags):
 @njit(cache=True, inline="always")
 def age_years(birth, t):
     return (t - birth) / 12.0
+
+
+@njit(cache=True, inline="always")
+def pay(p, i, amount):
+    """Person ``i`` pays ``amount`` (EUR) from savings; what savings cannot cover is borrowed (debt)."""
+    if amount <= p.savings[i]:
+        p.savings[i] -= amount
+    else:
+        p.debt[i] += amount - p.savings[i]
+        p.savings[i] = 0.0
+
+
+@njit(cache=True, inline="always")
+def earn(p, i, amount, remit_share):
+    """Net income ``amount`` (EUR, may be negative) of a month abroad: debt is repaid first, a share
+    ``remit_share`` of the rest goes to the household (its assets), the rest is saved; a shortfall
+    is paid from savings or borrowed. Returns the remittance."""
+    if amount <= 0:
+        pay(p, i, -amount)
+        return 0.0
+    repaid = min(amount, p.debt[i])
+    p.debt[i] -= repaid
+    rest = amount - repaid
+    remit = remit_share * rest
+    p.savings[i] += rest - remit
+    p.assets[i] += remit
+    return remit
+
+
+@njit(cache=True, inline="always")
+def target_progress_of(p, i, pol, t, seed):
+    """Progress of person ``i`` towards their savings target (see ``rules.target_progress``)."""
+    c = p.community[i]
+    target = rules.savings_target(pol.community.savings_target[t, c], pol.behaviour.savings_target_sd[t],
+                                  rng.normal(seed, rng.TARGET, 0, p.pid[i]))
+    return rules.target_progress(float(p.savings[i]), float(p.assets[i]), float(p.debt[i]), target)
+
+
+@njit(cache=True, inline="always")
+def home_earnings_of(p, i, s, pol, t):
+    """Expected monthly earnings at home of person ``i`` (human capital gained abroad pays at home)."""
+    return rules.home_earnings(s.home_income[p.community[i]], p.human_capital[i], pol.behaviour.hc_home_wage[t],
+                               1.0 if p.flags[i] & F_UPGRADED else 0.0, pol.behaviour.skill_home_premium[t])
 
 
 @njit(cache=True, inline="always")
@@ -219,11 +262,15 @@ def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
     elif (p.human_capital[i] >= pol.behaviour.skills_transfer_hc[t]
           and rng.uniform(seed, rng.SKILLS, t, p.pid[i]) < pol.origin.skills_transfer[t, o]):
         p.skill[i] += 1
+        p.flags[i] |= np.uint16(F_UPGRADED)
         rec.skill_upgrades[t, o] += 1
     if legal_job:  # a clean record from a legal stay
         years = pol.corridor.multiple_entry_visa_years[t, o, d]
         if years > 0:
             p.visa_end[i] = t + 12 * int(years)
+    repaid = min(p.savings[i], p.debt[i])  # savings brought home repay the debt first
+    p.savings[i] -= repaid
+    p.debt[i] -= repaid
     stay = t - p.last_departure[i]
     rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
     rec.human_capital_returned[t, o] += p.human_capital[i] - 1.0

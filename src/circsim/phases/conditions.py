@@ -68,26 +68,40 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
             s.cost[o, CH_IRREGULAR, d] = org.smuggling_cost[t, o] * (1.0 + b.smuggling_cost_effect[t] * org.anti_smuggling[t, o])
             true_risk = 1.0 - s.irregular_success[o] * (1.0 - s.removal[o, d])
             s.risk[o, CH_IRREGULAR, d] = true_risk * (1.0 - b.risk_underestimation[t] * (1.0 - informed))
-    # expected yearly income gains over staying, per community, channel and destination
+    # months of work a year each channel's gain counts (demand-weighted over its markets)
     weight = np.zeros((N_CHANNEL, D))
+    s.gain_months[:, :] = 0.0
+    for m in range(M):
+        d = w.market_dest[m]
+        k = market_channel(pol, t, m)
+        s.gain_months[k, d] += mkt.demand[t, m] * (stay_months(pol, t, m, d) if k == CH_SEASONAL else 12.0)
+        weight[k, d] += mkt.demand[t, m]
+    for d in range(D):
+        for k in range(N_CHANNEL):
+            s.gain_months[k, d] = s.gain_months[k, d] / weight[k, d] if weight[k, d] > 0 else 12.0
+    # home: emigration raises wages, returnees' businesses employ the unemployed, migration
+    # prevalence (last month's records); then the expected yearly income gains over staying
     for c in range(C):
         o = w.comm_origin[c]
-        home = com.home_wage[t, c] * s.wage_index[o] * (1.0 - com.unemployment[t, c])
+        s.prevalence[c] = s.experienced[c] / s.residents[c] if s.residents[c] > 0 else 0.0
+        s.unemployment[c] = rules.local_unemployment(com.unemployment[t, c], b.business_jobs[t] * s.businesses[c],
+                                                     s.at_home[c])
+        wage = com.home_wage[t, c] * s.wage_index[o] * rules.home_wage_effect(b.emigration_wage_elasticity[t],
+                                                                              s.abroad[c], s.residents[c])
+        home = wage * (1.0 - s.unemployment[c])
         s.home_income[c] = home
         s.gain[c, :, :] = 0.0
-        weight[:, :] = 0.0
         for m in range(M):
             d = w.market_dest[m]
             k = market_channel(pol, t, m)
             months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12.0
             s.gain[c, k, d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
-            weight[k, d] += mkt.demand[t, m]
         for d in range(D):
             for k in range(N_CHANNEL):
                 if weight[k, d] > 0:
                     s.gain[c, k, d] /= weight[k, d]
             informal = s.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
-            s.gain[c, CH_IRREGULAR, d] = 12.0 * (informal - dst.living_cost[t, d] - home)
+            s.gain[c, CH_IRREGULAR, d] = 12.0 * (informal - b.irregular_living_cost[t] * dst.living_cost[t, d] - home)
     # employers: their share of the market's demand (s.emp_target, for the season or year when
     # taken on once a year), this month's demand, and at a job start their willingness to hire
     # irregular workers

@@ -5,7 +5,8 @@ Each origin-destination consulate decides up to its capacity of applications a m
 origin has a common visa application centre, the consulates of all destinations pool their
 capacity, raised by ``cvac_capacity_gain``, into one queue. Under a facilitation agreement,
 students, researchers, trainees and bona fide returnees (a clean record from an earlier legal
-stay) are decided before the others and pay no fee; others pay the fee unless exempted
+stay) are decided before the others and pay no fee; others pay the fee (from savings, the rest
+borrowed) unless exempted
 (``fee_exemption``). A decided application is refused at the corridor's refusal rate; an
 approved one receives its permit: a seasonal permit covers one season, or with
 ``seasonal_permit_years`` > 1 the same season of each following year (multi-annual,
@@ -21,7 +22,7 @@ from numba import njit
 
 from .. import rng
 from ..state import APPLICANT, APPROVED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, F_GOOD_RECORD
-from .common import cancel_offer, permit_months, stay_months, yearly_intake
+from .common import cancel_offer, pay, permit_months, stay_months, yearly_intake
 
 MAX_WAIT = 64  # months; older applications are served first and recorded as waiting 63 months
 
@@ -93,7 +94,7 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
         if decided:
             rec.wait_months_total[t, o, d] += wait
             if prio == 0 and rng.uniform(seed, rng.FEE, t, p.pid[i]) >= cor.fee_exemption[t, o, d]:
-                p.savings[i] -= cor.visa_fee[t, o, d]
+                pay(p, i, cor.visa_fee[t, o, d])
             if rng.uniform(seed, rng.REFUSAL, t, p.pid[i]) < cor.refusal_rate[t, o, d]:
                 rec.refusals[t, k, o, d] += 1
                 cancel_offer(p, i, e)

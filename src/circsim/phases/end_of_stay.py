@@ -8,9 +8,10 @@ skilled job (becomes highly skilled, skill high) with ``graduate_job_rate``, or 
 for ``graduate_search_months`` with ``graduate_search_rate``. A traineeship simply ends. Otherwise
 the person returns (a logistic probability, see ``rules.return_probability``: a sure way back —
 a multi-annual permit still valid for a coming season, or facilitated re-admission of a former
-legal resident —, the expected rehire by the same employer, savings against the person's target
-and the expected removal risk favour return; the gain from irregular work and the years spent
-abroad favour overstaying) or overstays and becomes irregular. Irregular workers of a seasonal
+legal resident —, the expected rehire by the same employer, progress towards the person's
+savings target (savings plus the household assets bought with remittances, less debt) and the
+expected removal risk favour return; the gain from irregular work over the person's earnings at
+home and the years spent abroad favour overstaying) or overstays and becomes irregular. Irregular workers of a seasonal
 employer are let go when the season ends.
 """
 
@@ -21,9 +22,9 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     F_TIE_RENEWED, F_TRAINED, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
+                     F_TIE_RENEWED, F_TRAINED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
                      RESEARCHER, SEASONAL, STUDENT, TEMPORARY, TRAINEE)
-from .common import clip01, go_home, permit_months, release_employer
+from .common import clip01, go_home, home_earnings_of, permit_months, release_employer, target_progress_of
 
 
 @njit(cache=True, inline="always")
@@ -44,12 +45,12 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
                                           pol.corridor.rehire_priority[t, o, d],
                                           b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
                                           b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
-    target = rules.savings_target(pol.community.savings_target[t, c], b.savings_target_sd[t],
-                                  rng.normal(seed, rng.TARGET, 0, p.pid[i]))
+    # the gain of irregular work over the person's own earnings at home (experience pays at home too)
+    gain = s.gain[c, CH_IRREGULAR, d] - 12.0 * (home_earnings_of(p, i, s, pol, t) - s.home_income[c])
     p_return = rules.return_probability(
         b.return_intercept[t], b.return_permit[t], has_permit, b.return_rehire[t], rehire,
-        b.return_savings[t], p.savings[i] / target if target > 0 else 2.0,
-        b.return_enforcement[t], s.removal[o, d], b.return_gain[t], s.gain[c, CH_IRREGULAR, d],
+        b.return_savings[t], target_progress_of(p, i, pol, t, seed),
+        b.return_enforcement[t], s.removal[o, d], b.return_gain[t], gain,
         b.return_years_abroad[t], p.months_abroad[i] / 12.0)
     k = p.channel[i]
     rec.stays_ended[t, k, o, d] += 1
@@ -82,7 +83,7 @@ def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
                 d = p.destination[i]
                 o = w.comm_origin[p.community[i]]
                 free = pol.corridor.free_access_years[t, o, d]
-                free_access = free > 0 and p.legal_months[i] >= 24 * free
+                free_access = free > 0 and p.legal_months[i] >= HALF_MONTHS_PER_YEAR * free
                 wanted = j >= 0 and e.workers[j] <= e.demand[j]
                 if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i])
                                    < pol.destination.renewal_probability[t, d]):

@@ -2,8 +2,10 @@
 
 Temporary, highly skilled, research and irregular migrants and long-term residents abroad
 return voluntarily with a monthly hazard (see ``rules.voluntary_return_hazard``) that rises with
-savings over their target, age, the origin's return bonus (plus the bonus for the skilled, both
-paid on return), reintegration support, income at home and — for former legal residents whose
+progress beyond their savings target (savings plus the household's remittance-bought assets,
+less debt), age, the origin's return bonus (plus the bonus for the skilled, both paid on
+return), reintegration support, the household's income at home (the person's earnings, raised by
+human capital gained abroad, plus the yield of the assets) and — for former legal residents whose
 corridor facilitates re-admission — the sure way back, and falls with a network abroad. A
 long-term resident who returns voluntarily gives up the status.
 
@@ -15,10 +17,10 @@ they stay, except a share ``absence_overrun`` who go anyway and lose the status 
 passes the allowed months.
 
 At home, people spend ``home_spending`` of their savings a month; returnees and long-term
-residents on a stay at home, in their first year home, may start a business (hazard rising with
-savings and reintegration support), which takes ``business_capital``. A returnee holding a
-multiple-entry short-stay visa makes a short stay abroad (business, job search; at most one
-per six months) with ``short_stay_hazard`` a month, which keeps the tie to the former employer.
+residents on a stay at home, in their first year home, who have saved ``business_capital`` may
+start a business (hazard rising with savings and reintegration support, lower for one who was
+irregular abroad), which takes that capital. A returnee holding a multiple-entry short-stay visa
+makes a short stay abroad (business, job search; at most one per ``short_stay_spacing`` months) with ``short_stay_hazard`` a month, which keeps the tie to the former employer.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
+from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
                      HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, NEVER, R_VOLUNTARY, RESEARCHER,
                      RETURNEE, TEMPORARY)
-from .common import DURATION_BINS, age_years, go_home, release_employer
+from .common import DURATION_BINS, age_years, go_home, home_earnings_of, release_employer, target_progress_of
 
 
 @njit(cache=True)
@@ -59,16 +61,16 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                     if not fits:
                         p.flags[i] |= np.uint16(F_OVERRUN)
                     continue
-            target = rules.savings_target(pol.community.savings_target[t, c], b.savings_target_sd[t],
-                                          rng.normal(seed, rng.TARGET, 0, pid))
             bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if p.skill[i] == HIGH_SKILL else 0.0)
             way_back = 1.0 if (cor.facilitated_readmission[t, o, d] > 0.5 and (p.flags[i] & F_FORMER_RESIDENT)) else 0.0
+            # the household's income at home: the person's earnings and the yield of its remittance-bought assets
+            home = 12.0 * home_earnings_of(p, i, s, pol, t) + b.remittance_yield[t] * p.assets[i]
             h = rules.voluntary_return_hazard(
-                b.voluntary_hazard[t], b.voluntary_savings[t], p.savings[i] / target if target > 0 else 2.0,
-                b.voluntary_age[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
+                b.voluntary_hazard[t], b.voluntary_savings[t], target_progress_of(p, i, pol, t, seed),
+                b.voluntary_age[t], b.voluntary_age_onset[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
-                p.network[i], b.voluntary_home[t], 12.0 * s.home_income[c], b.voluntary_readmission[t], way_back,
-                b.voluntary_years_abroad[t], p.months_abroad[i] / 12.0)
+                p.network[i], b.voluntary_home[t], home, b.voluntary_readmission[t], way_back,
+                b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0)
             if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
                 p.savings[i] += bonus
                 go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)
@@ -77,14 +79,19 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             c = p.community[i]
             o = w.comm_origin[c]
             if ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
-                    and t - p.last_move[i] < 12 and p.savings[i] > 0):
-                h = rules.business_hazard(b.business_hazard[t], b.business_savings[t], p.savings[i],
-                                          b.business_capital[t], b.business_support[t], org.reintegration_support[t, o])
+                    and t - p.last_move[i] < 12 and float(p.savings[i]) + float(p.assets[i]) >= b.business_capital[t]):
+                # the capital comes from savings and the household's remittance-bought assets (float64 sums)
+                h = rules.business_hazard(b.business_hazard[t], b.business_savings[t],
+                                          float(p.savings[i]) + float(p.assets[i]),
+                                          b.business_capital[t], b.business_support[t], org.reintegration_support[t, o],
+                                          b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0)
                 if rng.uniform(seed, rng.BUSINESS, t, p.pid[i]) < h:
                     p.flags[i] |= np.uint16(F_BUSINESS)
-                    p.savings[i] -= b.business_capital[t]
+                    from_savings = min(p.savings[i], b.business_capital[t])
+                    p.savings[i] -= from_savings
+                    p.assets[i] = max(p.assets[i] - (b.business_capital[t] - from_savings), 0.0)
                     rec.businesses_started[t, c] += 1
-            if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == NEVER or t - p.short_stay[i] >= 6)
+            if (st == RETURNEE and p.visa_end[i] > t and (p.short_stay[i] == NEVER or t - p.short_stay[i] >= b.short_stay_spacing[t])
                     and rng.uniform(seed, rng.SHORT_STAY, t, p.pid[i]) < b.short_stay_hazard[t]):
                 p.short_stay[i] = t
                 p.flags[i] |= np.uint16(F_TIE_RENEWED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import rng
 from . import formulas
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
+                     HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
                      SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .agents import as_float32
 from .world import permit_months
@@ -15,7 +15,8 @@ class AbroadPhases:
     """What happens to people abroad: income and clocks, then renewals, graduation, return or overstay."""
 
     def life_abroad(self, t: int, cal: int) -> None:
-        """Phase 5: income, remittances, savings, human capital, the legal-residence clock, researcher moves."""
+        """Phase 5: income, living costs (an irregular migrant's are lower), debt repaid, remittances to the
+        household's assets, savings, human capital, the legal-residence clock, researcher moves."""
         pol, rec = self.policy, self.records
         b = pol.behaviour
         D = len(self.scenario.destinations)
@@ -27,10 +28,8 @@ class AbroadPhases:
             income = self.income(person, t)
             if status != IRREGULAR:
                 self.count_legal_residence(person, t)
-            net = income - pol.destination.living_cost[t, d]
-            remit = pol.origin.remittance_share[t, o] * net if net > 0 else 0.0
-            person.add_savings(net - remit)
-            rec.remittances[t, c] += remit
+            cost = pol.destination.living_cost[t, d] * (b.irregular_living_cost[t] if status == IRREGULAR else 1.0)
+            rec.remittances[t, c] += person.earn(income - cost, pol.origin.remittance_share[t, o])
             if income > 0:
                 person.human_capital = as_float32(person.human_capital + b.hc_growth[t])
             person.months_abroad += 1
@@ -62,15 +61,18 @@ class AbroadPhases:
 
     def count_legal_residence(self, person, t: int) -> None:
         """The legal-residence clock in half-months (study counts half; a seasonal stay restarts it);
-        former legal resident after 12 months or a skilled stay; long-term residence after ``ltr_years``."""
+        former legal resident after ``former_resident_years`` or a skilled stay; long-term residence after
+        ``ltr_years``."""
         status, d = person.status, person.destination
+        dst = self.policy.destination
         if status == SEASONAL:
             person.legal_months = 0
         elif status != LONG_TERM:
             person.legal_months += 1 if status == STUDENT else 2
-            if person.legal_months >= 24 or status == HIGHLY_SKILLED or status == RESEARCHER:
+            if (person.legal_months >= HALF_MONTHS_PER_YEAR * dst.former_resident_years[t, d]
+                    or status == HIGHLY_SKILLED or status == RESEARCHER):
                 person.flags |= F_FORMER_RESIDENT
-            if person.legal_months >= 24 * self.policy.destination.ltr_years[t, d]:
+            if person.legal_months >= HALF_MONTHS_PER_YEAR * dst.ltr_years[t, d]:
                 person.status = LONG_TERM
                 person.permit_end = NEVER
                 person.stay_end = NEVER
@@ -90,7 +92,7 @@ class AbroadPhases:
                 if person.permit_end <= t:
                     o, d, employer = person.origin, person.destination, person.employer
                     free = pol.corridor.free_access_years[t, o, d]
-                    free_access = free > 0 and person.legal_months >= 24 * free
+                    free_access = free > 0 and person.legal_months >= HALF_MONTHS_PER_YEAR * free
                     wanted = employer is not None and employer.workers <= employer.demand
                     if free_access or (wanted and person.draw(rng.RENEWAL, t) < dst.renewal_probability[t, d]):
                         k = person.channel if person.channel >= 0 else CH_HIGHLY_SKILLED
@@ -143,11 +145,12 @@ class AbroadPhases:
         rehire = 0.0
         if person.status in (SEASONAL, TRAINEE) and employer is not None:
             rehire = self.rehire_probability(person, employer, t)
+        # the gain of irregular work over the person's own earnings at home
+        gain = person.community.gain[CH_IRREGULAR][d] - 12.0 * (person.home_earnings(t) - person.community.home_income)
         p_return = formulas.return_probability(
             b.return_intercept[t], b.return_permit[t], 1.0 if way_back else 0.0, b.return_rehire[t], rehire,
             b.return_savings[t], person.savings_ratio(t), b.return_enforcement[t], self.origins[o].removal[d],
-            b.return_gain[t], person.community.gain[CH_IRREGULAR][d], b.return_years_abroad[t],
-            person.months_abroad / 12.0)
+            b.return_gain[t], gain, b.return_years_abroad[t], person.months_abroad / 12.0)
         k = person.channel
         rec.stays_ended[t, k, o, d] += 1
         if self.returns_at_end_of_stay(person, t, p_return):

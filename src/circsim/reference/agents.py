@@ -22,7 +22,7 @@ import numpy as np
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED, F_UPGRADED,
                      F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LOW_SKILL, MEDIUM_SKILL,
                      N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
@@ -45,7 +45,14 @@ class Community(mesa.Agent):
         self.name = name
         self.origin = origin            # origin country index
         self.agents0 = float(agents0)   # agents at the start (sets the number of entrants)
-        self.home_income = 0.0          # expected monthly income at home, EUR
+        self.home_income = 0.0          # expected monthly earnings at home (no experience abroad), EUR
+        self.unemployment = 0.0         # unemployment at home after the jobs of returnee businesses
+        self.prevalence = 0.0           # share of the residents who have ever migrated (last records)
+        self.residents = 0.0            # living members, at home or abroad (last records)
+        self.experienced = 0.0          # of them, ever-migrants
+        self.abroad = 0.0               # of them, abroad
+        self.businesses = 0.0           # returnee businesses whose owner is at home
+        self.at_home = 0.0              # residents at home
         self.gain = [[] for _ in range(N_CHANNEL)]  # [channel][destination] expected yearly gain over staying, EUR
         self.entrants_left = 0          # entrants of this month not yet placed
 
@@ -87,7 +94,9 @@ class Person(mesa.Agent):
         self.employer: Employer | None = None
         self.last_employer: Employer | None = None
         self.human_capital = 1.0
-        self.savings = 0.0
+        self.savings = 0.0              # never negative: costs beyond it become debt
+        self.assets = 0.0               # the household's assets bought with this person's remittances
+        self.debt = 0.0                 # migration costs and shortfalls borrowed
         self.permit_end = NEVER
         self.stay_end = NEVER
         self.app_month = NEVER
@@ -161,11 +170,39 @@ class Person(mesa.Agent):
                                        rng.normal(self.model.seed, rng.TARGET, 0, self.pid))
 
     def savings_ratio(self, t: int) -> float:
-        target = self.savings_target(t)
-        return self.savings / target if target > 0 else 2.0
+        """Progress towards the target: savings plus the household's assets less debt (``formulas.target_progress``)."""
+        return formulas.target_progress(self.savings, self.assets, self.debt, self.savings_target(t))
+
+    def home_earnings(self, t: int) -> float:
+        """Expected monthly earnings at home: the community's, raised by human capital gained abroad."""
+        b = self.model.policy.behaviour
+        return formulas.home_earnings(self.community.home_income, self.human_capital, b.hc_home_wage[t],
+                                      1.0 if self.flags & F_UPGRADED else 0.0, b.skill_home_premium[t])
 
     def add_savings(self, amount: float) -> None:
         self.savings = as_float32(self.savings + amount)
+
+    def pay(self, amount: float) -> None:
+        """Pay from savings; what savings cannot cover is borrowed."""
+        if amount <= self.savings:
+            self.savings = as_float32(self.savings - amount)
+        else:
+            self.debt = as_float32(self.debt + (amount - self.savings))
+            self.savings = 0.0
+
+    def earn(self, net: float, remit_share: float) -> float:
+        """A month's net income abroad: debt repaid first, a share of the rest remitted to the household
+        (its assets), the rest saved; a shortfall paid from savings or borrowed. Returns the remittance."""
+        if net <= 0:
+            self.pay(-net)
+            return 0.0
+        repaid = min(net, self.debt)
+        self.debt = as_float32(self.debt - repaid)
+        rest = net - repaid
+        remit = remit_share * rest
+        self.savings = as_float32(self.savings + (rest - remit))
+        self.assets = as_float32(self.assets + remit)
+        return remit
 
     def draw(self, stream: int, t: int) -> float:
         """This person's uniform draw of ``stream`` in month ``t``."""
@@ -205,11 +242,15 @@ class Person(mesa.Agent):
             rec.returns_skilled[t, o, d] += 1
         elif self.human_capital >= pol.behaviour.skills_transfer_hc[t] and self.draw(rng.SKILLS, t) < pol.origin.skills_transfer[t, o]:
             self.skill += 1
+            self.flags |= F_UPGRADED
             rec.skill_upgrades[t, o] += 1
         if legal_job:
             years = pol.corridor.multiple_entry_visa_years[t, o, d]
             if years > 0:
                 self.visa_end = t + 12 * int(years)
+        repaid = min(self.savings, self.debt)  # savings brought home repay the debt first
+        self.savings = as_float32(self.savings - repaid)
+        self.debt = as_float32(self.debt - repaid)
         stay = t - self.last_departure
         rec.stay_duration[t, o, min(max(stay, 0), DURATION_BINS - 1)] += 1
         rec.human_capital_returned[t, o] += self.human_capital - 1.0

@@ -50,8 +50,13 @@ class ApplicationsPhase:
         awareness = org.legal_awareness[t, o]
         aware = person.draw(rng.AWARE, t) < awareness + (1.0 - awareness) * org.information_campaign[t, o]
 
+        # the tie abroad (own, or through the community's migration prevalence); what the person earns at
+        # home beyond the community's expected earnings (experience abroad pays at home too)
+        tie = formulas.network_tie(person.network, community.prevalence, b.prevalence_network[t])
+        extra = person.home_earnings(t) - community.home_income
+
         def utility(gain, cost, risk, k):
-            return math.exp(formulas.channel_utility(gain, cost, risk, person.network, asc[k], b.beta_income[t],
+            return math.exp(formulas.channel_utility(gain, cost, risk, tie, asc[k], b.beta_income[t],
                                                      b.beta_cost[t], b.beta_risk[t], b.beta_network[t]))
 
         util = [[0.0] * D for _ in range(N_CHANNEL)]  # exp(utility); staying has exp(0) = 1
@@ -65,14 +70,14 @@ class ApplicationsPhase:
                     continue
                 if not aware or not person.selectable(t, k):
                     continue
-                util[k][d] = utility(community.gain[k][d] * origin.prospect[k][d], origin.cost[k][d],
-                                     origin.risk[k][d], k)
+                gain = community.gain[k][d] - self.gain_months[k][d] * extra
+                util[k][d] = utility(gain * origin.prospect[k][d], origin.cost[k][d], origin.risk[k][d], k)
                 denom += util[k][d]
         if irregular_weight > 0:
             gain = cost = risk = 0.0
             for d in range(D):
                 share = cor.irregular_route_share[t, o, d] / irregular_weight
-                gain += share * community.gain[CH_IRREGULAR][d]
+                gain += share * (community.gain[CH_IRREGULAR][d] - 12.0 * extra)
                 cost += share * origin.cost[CH_IRREGULAR][d]
                 risk += share * origin.risk[CH_IRREGULAR][d]
             util[CH_IRREGULAR][0] = utility(gain, cost, risk, CH_IRREGULAR)
@@ -95,7 +100,7 @@ class ApplicationsPhase:
         self.attempt_irregular_entry(person, t, irregular_weight)
 
     def attempt_irregular_entry(self, person, t: int, irregular_weight: float) -> None:
-        """Pick a route by its share, pay the smuggler; border control, document checks and
+        """Pick a route by its share, pay the smuggler (from savings, the rest borrowed); border control, document checks and
         anti-smuggling action may stop the attempt (an interception)."""
         pol = self.policy
         b, org, cor = pol.behaviour, pol.origin, pol.corridor
@@ -107,7 +112,7 @@ class ApplicationsPhase:
             if x < acc:
                 dest = d
                 break
-        person.add_savings(-self.origins[o].cost[CH_IRREGULAR][dest])
+        person.pay(self.origins[o].cost[CH_IRREGULAR][dest])
         stopped = person.draw(rng.INTERCEPT, t) < org.border_control[t, o]
         if not stopped:
             stopped = person.draw(rng.DOCUMENTS, t) < b.document_fraud_share[t] * org.travel_document_security[t, o]
@@ -196,7 +201,7 @@ class ApplicationsPhase:
         o, d, k = person.origin, person.destination, person.channel
         rec.wait_months_total[t, o, d] += wait
         if prio == 0 and person.draw(rng.FEE, t) >= cor.fee_exemption[t, o, d]:
-            person.add_savings(-cor.visa_fee[t, o, d])
+            person.pay(cor.visa_fee[t, o, d])
         if person.draw(rng.REFUSAL, t) < cor.refusal_rate[t, o, d]:
             rec.refusals[t, k, o, d] += 1
             person.cancel_offer()

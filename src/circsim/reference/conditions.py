@@ -44,6 +44,7 @@ class ConditionsPhase:
             self.dest_wage.append(num / den if den > 0 else 0.0)
         for origin in self.origins:
             self._channels_of(origin, t)
+        self._gain_months(t)
         for community in self.communities:
             self._gains_of(community, t)
         self._employers_demand(t, cal)
@@ -76,27 +77,48 @@ class ConditionsPhase:
             true_risk = 1.0 - origin.irregular_success * (1.0 - origin.removal[d])
             origin.risk[CH_IRREGULAR][d] = true_risk * (1.0 - b.risk_underestimation[t] * (1.0 - informed))
 
+    def _gain_months(self, t: int) -> None:
+        """Months of work a year each channel's gain counts: demand-weighted over its markets, 12 without any."""
+        mkt = self.policy.market
+        D = len(self.scenario.destinations)
+        months = [[0.0] * D for _ in range(N_CHANNEL)]
+        weight = [[0.0] * D for _ in range(N_CHANNEL)]
+        for market in self.markets:
+            m, d, k = market.index, market.destination, market.channel(t)
+            months[k][d] += mkt.demand[t, m] * (market.stay_months(t) if k == CH_SEASONAL else 12.0)
+            weight[k][d] += mkt.demand[t, m]
+        self.gain_months = [[months[k][d] / weight[k][d] if weight[k][d] > 0 else 12.0 for d in range(D)]
+                            for k in range(N_CHANNEL)]
+        self.gain_weight = weight
+
     def _gains_of(self, community, t: int) -> None:
-        """Expected yearly income gain over staying of each channel and destination (demand-weighted)."""
+        """Home: prevalence (last records), local unemployment after returnee businesses' jobs, the home wage
+        raised by emigration; then the expected yearly income gain over staying of each channel and destination
+        (demand-weighted)."""
         pol = self.policy
         b, com, dst, mkt = pol.behaviour, pol.community, pol.destination, pol.market
         c, origin = community.index, self.origins[community.origin]
         D = len(self.scenario.destinations)
-        home = com.home_wage[t, c] * origin.wage_index * (1.0 - com.unemployment[t, c])
+        community.prevalence = community.experienced / community.residents if community.residents > 0 else 0.0
+        community.unemployment = formulas.local_unemployment(com.unemployment[t, c],
+                                                             b.business_jobs[t] * community.businesses,
+                                                             community.at_home)
+        wage = com.home_wage[t, c] * origin.wage_index * formulas.home_wage_effect(
+            b.emigration_wage_elasticity[t], community.abroad, community.residents)
+        home = wage * (1.0 - community.unemployment)
         community.home_income = home
         gain = [[0.0] * D for _ in range(N_CHANNEL)]
-        weight = [[0.0] * D for _ in range(N_CHANNEL)]
+        weight = self.gain_weight
         for market in self.markets:
             m, d, k = market.index, market.destination, market.channel(t)
             months = market.stay_months(t) if k == CH_SEASONAL else 12.0
             gain[k][d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
-            weight[k][d] += mkt.demand[t, m]
         for d in range(D):
             for k in range(N_CHANNEL):
                 if weight[k][d] > 0:
                     gain[k][d] /= weight[k][d]
             informal = self.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
-            gain[CH_IRREGULAR][d] = 12.0 * (informal - dst.living_cost[t, d] - home)
+            gain[CH_IRREGULAR][d] = 12.0 * (informal - b.irregular_living_cost[t] * dst.living_cost[t, d] - home)
         community.gain = gain
 
     def _employers_demand(self, t: int, cal: int) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from ..state import REFERENCE_AGE
+
 
 def logistic(x: float) -> float:
     """1 / (1 + e^-x), computed from e^x for negative x so that it never overflows."""
@@ -22,8 +24,8 @@ def logistic(x: float) -> float:
 
 
 def age_hazard(base: float, age_slope: float, age_years: float) -> float:
-    """``consider_hazard × exp(consider_age_slope × (age − 25))`` (ODD 3a)."""
-    return base * math.exp(age_slope * (age_years - 25.0))
+    """``consider_hazard × exp(consider_age_slope × (age − 25))``, 25 being ``state.REFERENCE_AGE`` (ODD 3a)."""
+    return base * math.exp(age_slope * (age_years - REFERENCE_AGE))
 
 
 def consider_hazard(age_hazard_value: float, propensity: float) -> float:
@@ -72,30 +74,67 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
     return logistic(x)
 
 
-def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_years, b_bonus, bonus_eur,
+def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
                             b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
-                            b_way_back, way_back, b_years, years_abroad) -> float:
+                            b_way_back, way_back, b_years, years_cap, years_abroad) -> float:
     """``min(voluntary_hazard × exp(voluntary_savings × min(max(S − 1, 0), 1) + voluntary_age × max(age −
-    40, 0) + voluntary_bonus × bonus / 1000 + voluntary_reintegration × support − voluntary_network ×
-    network + voluntary_home × home income / 1000 + voluntary_readmission × W − voluntary_years_abroad ×
-    min(years abroad, 20)), 1)`` (ODD 8; the caller gives the yearly home income)."""
+    voluntary_age_onset, 0) + voluntary_bonus × bonus / 1000 + voluntary_reintegration × support −
+    voluntary_network × network + voluntary_home × home income / 1000 + voluntary_readmission × W −
+    voluntary_years_abroad × min(years abroad, voluntary_years_cap)), 1)`` (ODD 8; the caller gives the
+    household's yearly income at home)."""
     x = b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0)
-    x += b_age * max(age_years - 40.0, 0.0)
+    x += b_age * max(age_years - age_onset, 0.0)
     x += b_bonus * bonus_eur / 1000.0
     x += b_reint * reintegration
     x -= b_network * network
     x += b_home * home_income_eur_year / 1000.0
     x += b_way_back * way_back
-    x -= b_years * min(years_abroad, 20.0)
+    x -= b_years * min(years_abroad, years_cap)
     return min(base * math.exp(x), 1.0)
 
 
-def business_hazard(base, b_savings, savings, capital, b_support, support) -> float:
-    """``min(business_hazard × exp(business_savings × min(savings / capital, 3) + business_support ×
-    support), 1)``, the savings ratio 1 when no capital is needed (ODD 8)."""
+def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular) -> float:
+    """0 below the capital; else ``min(business_hazard × exp(business_savings × min(savings / capital, 3) +
+    business_support × support − business_irregular × I), 1)``, the savings ratio 1 when no capital is
+    needed, I = 1 for one who was irregular abroad (ODD 8)."""
+    if savings < capital:
+        return 0.0
     ratio = savings / capital if capital > 0 else 1.0
-    x = b_savings * min(max(ratio, 0.0), 3.0) + b_support * support
+    x = b_savings * min(ratio, 3.0) + b_support * support
+    x -= b_irregular * was_irregular
     return min(base * math.exp(x), 1.0)
+
+
+def target_progress(savings, assets, debt, target) -> float:
+    """``(savings + household assets − debt) / target``; 2 without a target (ODD 6)."""
+    if target <= 0:
+        return 2.0
+    return (savings + assets - debt) / target
+
+
+def home_earnings(community_earnings, human_capital, hc_home_wage, upgraded, skill_premium) -> float:
+    """``community earnings × (1 + hc_home_wage × max(human capital − 1, 0)) × (1 + skill_home_premium × U)``,
+    U = 1 for one moved up a skill level by skills transfer (ODD 1)."""
+    experience = 1.0 + hc_home_wage * max(human_capital - 1.0, 0.0)
+    return community_earnings * experience * (1.0 + skill_premium * upgraded)
+
+
+def network_tie(own, prevalence, prevalence_network) -> float:
+    """``own + (1 − own) × prevalence_network × prevalence`` (ODD 3a)."""
+    return own + (1.0 - own) * prevalence_network * prevalence
+
+
+def home_wage_effect(elasticity, abroad, residents) -> float:
+    """``1 + emigration_wage_elasticity × abroad / residents`` (ODD 1)."""
+    return 1.0 + elasticity * (abroad / residents if residents > 0 else 0.0)
+
+
+def local_unemployment(unemployment, jobs, at_home) -> float:
+    """``unemployment × max(1 − jobs / (unemployment × at home), 0)`` (ODD 1)."""
+    unemployed = unemployment * at_home
+    if unemployed <= 0:
+        return unemployment
+    return unemployment * max(1.0 - jobs / unemployed, 0.0)
 
 
 def rehire_probability(propensity, priority, trained_gain=0.0, tie_gain=0.0) -> float:

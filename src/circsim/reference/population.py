@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import rng
-from ..state import CH_IRREGULAR, F_EVER_MIGRATED, HIGH_SKILL, LEGAL_CHANNELS
+from ..state import CH_IRREGULAR, F_BUSINESS, F_EVER_MIGRATED, HIGH_SKILL, LEGAL_CHANNELS, RETURNEE
 from .agents import Person
 
 
@@ -38,18 +38,46 @@ class PopulationPhases:
             community.entrants_left = 0
 
     def record_month(self, t: int, cal: int) -> None:
-        """Phase 10: this month's stocks (the flows were counted as they happened); the skilled at home
-        (ethical-recruitment cap) and the agencies' prospects of each legal channel and destination."""
+        """Phase 10: this month's stocks (the flows were counted as they happened); households and
+        communities (income at home, prevalence, businesses, returnees' earnings, unemployed, debt); the
+        skilled at home (ethical-recruitment cap) and the agencies' prospects of each legal channel and
+        destination."""
         rec = self.records
+        b = self.policy.behaviour
         D = len(self.scenario.destinations)
         pool = {}  # (origin, channel, destination) -> persons registered
+        asset_yield = b.remittance_yield[t] / 12.0
         for origin in self.origins:
             origin.skilled_home = 0.0
+        for community in self.communities:
+            community.residents = community.experienced = community.abroad = 0.0
+            community.businesses = community.at_home = 0.0
+            rec.household_income[t, community.index] += rec.remittances[t, community.index]
         for person in self.persons():
             o = person.origin
+            community = person.community
+            c = community.index
             abroad = person.abroad
             rec.stock[t, person.status, o, person.destination if abroad else D] += 1
+            community.residents += 1.0
+            rec.residents[t, c] += 1
+            rec.household_income[t, c] += asset_yield * person.assets
+            rec.migration_debt[t, c] += person.debt
+            if abroad:
+                community.abroad += 1.0
+            else:
+                community.at_home += 1.0
+                earnings = person.home_earnings(t)
+                rec.household_income[t, c] += earnings
+                if person.flags & F_BUSINESS:
+                    community.businesses += 1.0
+                    rec.businesses_alive[t, c] += 1
+                if person.status == RETURNEE:
+                    rec.returnee_earnings[t, c] += earnings
+                    rec.returnee_earnings_base[t, c] += community.home_income
             if person.flags & F_EVER_MIGRATED:
+                community.experienced += 1.0
+                rec.experienced[t, c] += 1
                 rec.ever_migrants[t, o] += 1
                 rec.legal_trips[t, o] += person.trips
                 if person.trips >= 2:
@@ -65,6 +93,9 @@ class PopulationPhases:
                 rec.pool_size[t, o, k] += 1
                 key = (o, k, person.destination % D)  # (a destination of -1 counts as the last, as in the engine)
                 pool[key] = pool.get(key, 0.0) + 1.0
+        for community in self.communities:
+            rec.business_jobs[t, community.index] += b.business_jobs[t] * community.businesses
+            rec.unemployed[t, community.index] += community.unemployment * community.at_home
         # prospect: offers asked of the agency over the last year per person registered now
         for origin in self.origins:
             for k in LEGAL_CHANNELS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_FORMER_RESIDENT, F_GOOD_RECORD,
+from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
                      F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
                      R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
 from .agents import as_float32
@@ -92,12 +92,14 @@ class ReturnPhases:
         bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if person.skill == HIGH_SKILL else 0.0)
         way_back = 1.0 if (pol.corridor.facilitated_readmission[t, o, d] > 0.5
                            and person.flags & F_FORMER_RESIDENT) else 0.0
+        # the household's income at home: the person's earnings and the yield of its remittance-bought assets
+        home = 12.0 * person.home_earnings(t) + b.remittance_yield[t] * person.assets
         hazard = formulas.voluntary_return_hazard(
             b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
-            person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
+            b.voluntary_age_onset[t], person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
             org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
-            12.0 * person.community.home_income, b.voluntary_readmission[t], way_back,
-            b.voluntary_years_abroad[t], person.months_abroad / 12.0)
+            home, b.voluntary_readmission[t], way_back,
+            b.voluntary_years_abroad[t], b.voluntary_years_cap[t], person.months_abroad / 12.0)
         if person.draw(rng.VOLUNTARY, t) < hazard:
             person.add_savings(bonus)
             person.go_home(t, R_VOLUNTARY, person.status != IRREGULAR)
@@ -108,15 +110,19 @@ class ReturnPhases:
         b = pol.behaviour
         c, o, status = person.community.index, person.origin, person.status
         if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
-                and person.savings > 0):
-            hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings,
-                                           b.business_capital[t], b.business_support[t],
-                                           pol.origin.reintegration_support[t, o])
+                and person.savings + person.assets >= b.business_capital[t]):
+            # the capital comes from savings and the household's remittance-bought assets
+            hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings + person.assets,
+                                              b.business_capital[t], b.business_support[t],
+                                              pol.origin.reintegration_support[t, o], b.business_irregular[t],
+                                              1.0 if person.flags & F_EVER_IRREGULAR else 0.0)
             if person.draw(rng.BUSINESS, t) < hazard:
                 person.flags |= F_BUSINESS
-                person.add_savings(-b.business_capital[t])
+                from_savings = min(person.savings, b.business_capital[t])
+                person.savings = as_float32(person.savings - from_savings)
+                person.assets = as_float32(max(person.assets - (b.business_capital[t] - from_savings), 0.0))
                 rec.businesses_started[t, c] += 1
-        if (status == RETURNEE and person.visa_end > t and (person.short_stay == NEVER or t - person.short_stay >= 6)
+        if (status == RETURNEE and person.visa_end > t and (person.short_stay == NEVER or t - person.short_stay >= b.short_stay_spacing[t])
                 and person.draw(rng.SHORT_STAY, t) < b.short_stay_hazard[t]):
             person.short_stay = t
             person.flags |= F_TIE_RENEWED

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, HIGH_SKILL,
-                     N_CHANNEL)
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, F_BUSINESS,
+                     F_EVER_MIGRATED, HIGH_SKILL, N_CHANNEL)
 from ..world import community_agents
 from .agents import Community, Employer, Person
 
@@ -150,10 +150,21 @@ def build(model) -> None:
             model.slots.append(Person(model, i, i, community, age, 0, rng.INIT))
     model.next_pid = len(model.slots)
     _diaspora(model)
-    # the ethical-recruitment allowance starts at the cap share of the skilled at home (reset each January)
+    # the ethical-recruitment allowance starts at the cap share of the skilled at home (reset each January);
+    # the community counts behind prevalence, the home-wage effect and local unemployment
     for person in model.slots:
         if person.skill == HIGH_SKILL and not person.abroad:
             model.origins[person.origin].skilled_home += 1.0
+        community = person.community
+        community.residents += 1.0
+        if person.flags & F_EVER_MIGRATED:
+            community.experienced += 1.0
+        if person.abroad:
+            community.abroad += 1.0
+        else:
+            community.at_home += 1.0
+            if person.flags & F_BUSINESS:
+                community.businesses += 1.0
     for origin in model.origins:
         origin.skilled_cap = model.policy.origin.ethical_recruitment_cap[0, origin.index] * origin.skilled_home
 

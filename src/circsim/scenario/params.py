@@ -117,7 +117,10 @@ PARAMS: list[Param] = [
     _p("voluntary_readmission", B, 1.0, 0.0, 10.0, "log-hazard",
        "Effect of facilitated re-admission (a sure way back) on the voluntary return of former legal residents"),
     _p("short_stay_hazard", B, 0.05, 0.0, 1.0, "1/month",
-       "Monthly probability that a returnee holding a multiple-entry visa makes a short stay (at most one per 6 months)"),
+       "Monthly probability that a returnee holding a multiple-entry visa makes a short stay (at most one per "
+       "short_stay_spacing months)"),
+    _p("short_stay_spacing", B, 6, 1, 24, "months", "Fewest months between two short stays with a multiple-entry visa",
+       source="Schengen Borders Code, Regulation (EU) 2016/399 art. 6: 90 days in any 180-day period", integer=True),
     _p("short_stay_rehire_gain", B, 0.3, 0.0, 1.0, "share",
        "Share of the gap to certain rehire closed for a worker who kept the tie to the employer by a short stay"),
     _p("training_hc_gain", B, 0.05, 0.0, 1.0, "human capital", "Human capital gained by pre-departure training"),
@@ -130,7 +133,10 @@ PARAMS: list[Param] = [
        "Monthly probability of a voluntary return from abroad, all effects at zero"),
     _p("voluntary_savings", B, 1.0, 0.0, 10.0, "log-hazard per target",
        "Effect of savings above the target (capped at one target above)"),
-    _p("voluntary_age", B, 0.03, 0.0, 1.0, "log-hazard per year", "Effect of each year of age above 40"),
+    _p("voluntary_age", B, 0.03, 0.0, 1.0, "log-hazard per year",
+       "Effect of each year of age above voluntary_age_onset"),
+    _p("voluntary_age_onset", B, 40.0, 18.0, 80.0, "years",
+       "Age above which each further year raises the voluntary return hazard", source="assumption"),
     _p("voluntary_bonus", B, 0.5, 0.0, 10.0, "log-hazard per 1000 EUR", "Effect of the origin's return bonus"),
     _p("voluntary_reintegration", B, 1.0, 0.0, 10.0, "log-hazard per unit",
        "Effect of the origin's reintegration support"),
@@ -138,19 +144,62 @@ PARAMS: list[Param] = [
     _p("voluntary_home", B, 0.3, 0.0, 10.0, "log-hazard per 1000 EUR/year",
        "Effect of expected income at home (better conditions at home raise returns)"),
     _p("voluntary_years_abroad", B, 0.15, 0.0, 2.0, "log-hazard per year",
-       "Effect (negative) of each year abroad, up to 20: returns concentrate in the first years after arrival",
+       "Effect (negative) of each year abroad, up to voluntary_years_cap: returns concentrate in the first years "
+       "after arrival",
        source="Dustmann & Weiss (2007), British Journal of Industrial Relations 45(2); Flahaux, Beauchemin & "
               "Schoumaker (2014): 20-50 % of immigrants leave within 5 years (shared/TARGETS.md)"),
+    _p("voluntary_years_cap", B, 20.0, 1.0, 60.0, "years",
+       "Years abroad beyond which further years no longer lower the voluntary return hazard", source="assumption"),
     _p("business_hazard", B, 0.01, 0.0, 0.5, "1/month",
        "Monthly probability that a returnee starts a business in the first year home, all effects at zero"),
     _p("business_savings", B, 1.0, 0.0, 10.0, "log-hazard per capital", "Effect of savings relative to the capital needed"),
     _p("business_support", B, 1.5, 0.0, 10.0, "log-hazard per unit", "Effect of reintegration support"),
-    _p("business_capital", B, 3000.0, 0.0, 1e6, "EUR", "Savings a returnee puts into a new business"),
+    _p("business_capital", B, 3000.0, 0.0, 1e6, "EUR",
+       "Savings a returnee puts into a new business (a start needs at least this much saved)"),
+    _p("business_irregular", B, 0.7, 0.0, 5.0, "log-hazard",
+       "Effect (negative) of having been irregular abroad on starting a business",
+       source="Vandenbunder, Beauchemin et al. (2021, INED): returnees who entered Europe irregularly are less "
+              "likely to become employers in Senegal (shared/TARGETS.md); size assumed"),
+    _p("business_jobs", B, 1.0, 0.0, 10.0, "jobs per business",
+       "Jobs for other members of the community in each returnee business (lower local unemployment)",
+       source="Mesnard (2004), Journal of Population Economics 17(2); Wahba & Zenou (2012), Regional Science and "
+              "Urban Economics 42(5): returnee firms are small; uncertain, range for sensitivity analysis"),
     # --- behaviour: life abroad ---------------------------------------------------------
     _p("hc_growth", B, 0.003, 0.0, 0.1, "1/month", "Growth of human capital per month worked abroad"),
     _p("hc_wage", B, 0.5, 0.0, 5.0, "elasticity", "Wage gain per unit of human capital above 1"),
     _p("home_spending", B, 0.03, 0.0, 1.0, "1/month", "Share of savings a person at home spends each month"),
-    _p("irregular_wage_factor", B, 0.7, 0.0, 1.0, "ratio", "Wage of irregular work relative to the legal wage"),
+    _p("hc_home_wage", B, 0.6, 0.0, 5.0, "elasticity",
+       "Wage gain at home per unit of human capital gained abroad (returnees' earnings premium, brain gain)",
+       source="Reinhold & Thom (2013), Journal of Human Resources 48(1): Mexican returnees earn about 2 % more per "
+              "year abroad; Wahba (2015), Journal of Population Economics 28(2)"),
+    _p("skill_home_premium", B, 0.3, 0.0, 2.0, "ratio",
+       "Rise of earnings at home for a returnee moved up a skill level by a skills-transfer programme",
+       source="Psacharopoulos & Patrinos (2018), Education Economics 26(5): about 9 % per year of schooling, "
+              "a skill level taken as three years"),
+    # --- behaviour: households and communities at home ----------------------------------
+    _p("remittance_yield", B, 0.04, 0.0, 0.2, "1/year",
+       "Yearly income of the household from the assets its remittances bought (housing, land, livestock, a shop), "
+       "as a share of their value",
+       source="de Haas (2006), Journal of Rural Studies 22(4): Moroccan migrant households invest remittances mostly "
+              "in housing (an imputed rent of a few per cent a year), also land and shops; Taylor (1999), "
+              "International Migration 37(1): remittances raise household income beyond their amount; uncertain, "
+              "range for sensitivity analysis"),
+    _p("prevalence_network", B, 0.5, 0.0, 1.0, "share",
+       "Share of the gap to a full network tie that a person's community closes at full migration prevalence "
+       "(cumulative causation)",
+       source="Massey (1990), Population Index 56(1); Massey & Espinosa (1997), American Journal of Sociology "
+              "102(4); Klabunde (2014); uncertain, range for sensitivity analysis"),
+    _p("emigration_wage_elasticity", B, 0.4, 0.0, 2.0, "elasticity",
+       "Rise of the home wage per unit share of the community's workers abroad",
+       source="Mishra (2007), Journal of Development Economics 82(1): a 10 % emigration-driven fall in labour "
+              "supply raised Mexican wages by about 4 %"),
+    _p("irregular_wage_factor", B, 0.85, 0.0, 1.0, "ratio", "Wage of irregular work relative to the legal wage",
+       source="legalisation wage premia of 6-20 %: Kossoudji & Cobb-Clark (2002), Journal of Labor Economics "
+              "20(3); Amuedo-Dorantes, Bansak & Raphael (2007), American Economic Review 97(2)"),
+    _p("irregular_living_cost", B, 0.6, 0.2, 1.0, "ratio",
+       "Living cost of an irregular migrant relative to a legal worker's (shared or informal housing, no "
+       "contributions)", source="FRA (2011), Migrants in an irregular situation employed in domestic work / "
+       "fundamental rights of migrants in an irregular situation: overcrowded shared housing; uncertain"),
     _p("irregular_employment", B, 0.6, 0.0, 1.0, "1/month",
        "Probability that an irregular person without an employer finds informal work in a month"),
     _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
@@ -237,6 +286,10 @@ PARAMS: list[Param] = [
     _p("study_months", D, 36, 1, 120, "months", "Duration of studies", integer=True),
     _p("research_months", D, 24, 1, 120, "months", "Duration of a research stay", integer=True),
     _p("training_months", D, 12, 1, 60, "months", "Duration of a remunerated traineeship", integer=True),
+    _p("former_resident_years", D, 1.0, 0.0, 10.0, "years",
+       "Continuous legal residence after which a person counts as a former legal resident (facilitated "
+       "re-admission; a highly skilled or research stay counts at once)",
+       source="the Communication: facilitated re-admission for former legal residents; length assumed"),
     _p("ltr_years", D, 5, 1, 20, "years", "Continuous legal residence needed for long-term resident status",
        source="Directive 2003/109/EC: 5 years", integer=True),
     _p("allowed_absence_months", D, 12, 1, 120, "months",
