@@ -25,10 +25,11 @@ def half(medium):
     """``medium`` with 10,000 agents, for the effects that stand far out of the noise even so.
 
     Measured over the 5 seeds (paired t of the difference, one-sided p < 0.05 needs 2.1): at
-    20,000 / 10,000 agents, readmission 22 / 11, job matching 39 / 29, border control 19 / 8.4,
-    reintegration support 28 / 16 (every seed in the right direction at both). The multi-annual
-    permits' overstay effect (4.0 / 3.1, one seed the wrong way at 10,000), the consular queue
-    (it shares ``medium``'s baseline runs) and the allowed absence (7.2 / 5.9) keep 20,000.
+    20,000 / 10,000 agents, readmission 32 / 16, job matching 44 / 25, border control 49 / 32,
+    reintegration support 39 / 30 (every seed in the right direction at both; with households,
+    2026-11-28). The multi-annual permits' overstay effect (4.0 / 3.1 before households, one seed
+    the wrong way at 10,000), the consular queue (it shares ``medium``'s baseline runs) and the
+    allowed absence (7.2 / 5.9) keep 20,000.
     """
     return medium.replace(persons=10000)
 
