@@ -109,11 +109,15 @@ def test_expected_initial_stocks_do_not_depend_on_agent_count():
 #: 20-year burn-in (docs/VALIDATION.md, "Steady state", gives the measured drift and its causes:
 #: no inflow to long-term residence but five years on a temporary permit; an irregular route
 #: that dries up as the most mobile leave; a seasonal workforce that accumulates trips over a
-#: working life; the pooled overstay rate through the mix of stays that end). The stationarity
-#: tests check every other headline indicator.
+#: working life; the pooled overstay rate through the mix of stays that end; household income at home
+#: grows with the home wages by design, ``home_wage_growth``; migration prevalence and the returnees'
+#: earnings premium carry experience abroad to retirement, so they too need a working life to settle;
+#: businesses grow with the returnees, fed by the long-term residents who go home as their stock empties).
+#: The stationarity tests check every other headline indicator.
 DRIFTING = ("long_term_residents_end", "irregular_stock_end", "circular_share", "mean_trips", "brain_drain_rate",
             "circular_stays_per_year", "ltr_comebacks_per_year", "remittances_total", "irregular_entries_per_year",
-            "repeat_participation", "enforced_return_rate", "overstay_rate")
+            "repeat_participation", "enforced_return_rate", "overstay_rate", "household_income_per_year",
+            "prevalence_end", "returnee_earnings_premium", "businesses_alive_end", "business_jobs_end")
 
 
 def _trends(table) -> list[str]:

@@ -79,6 +79,9 @@ def check_return_probability(impl):
         assert return_probability(impl, *args) == pytest.approx(sigmoid(return_linear_form(*args)), **close)
     # savings over target count up to twice the target
     assert return_probability(impl, 0, 0, 2.0, 0, 0, 0) == return_probability(impl, 0, 0, 9.0, 0, 0, 0)
+    # a declared cap: 1.5 targets
+    capped = impl.return_probability(-0.5, 1.0, 0.0, 2.0, 0.0, 0.8, 9.0, 3.0, 0.0, 0.1, 0.0, 0.2, 0.0, 1.5)
+    assert capped == pytest.approx(sigmoid(-0.5 + 0.8 * 1.5), **close)
 
 
 def voluntary(impl, savings=1.0, age=30.0, bonus=0.0, support=0.0, network=0.0, home=0.0, way_back=0.0, years=0.0,
@@ -96,6 +99,9 @@ def check_voluntary_return_hazard(impl):
     assert voluntary(impl, age=50.0, onset=45.0) == pytest.approx(0.002 * math.exp(0.05 * 5), **close)
     assert voluntary(impl, age=44.0, onset=45.0) == pytest.approx(0.002, **close)  # no effect below the onset
     assert voluntary(impl, savings=2.0) == voluntary(impl, savings=4.0)  # savings capped at twice the target
+    half = impl.voluntary_return_hazard(0.002, 1.2, 4.0, 0.05, 40.0, 30.0, 0.3, 0.0, 0.5, 0.0, 0.7, 0.0, 0.04, 0.0,
+                                        0.6, 0.0, 0.1, 20.0, 0.0, 0.5)  # a declared cap: half a target above
+    assert half == pytest.approx(0.002 * math.exp(1.2 * 0.5), **close)
     assert voluntary(impl, age=60.0, bonus=1e5) == 1.0  # capped at 1
 
 
@@ -108,6 +114,8 @@ def check_business_hazard(impl):
     assert impl.business_hazard(0.01, 0.5, 1e6, 6000.0, 0.0, 0.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(1.5), **close)
     assert impl.business_hazard(0.01, 0.5, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0) == pytest.approx(0.01 * math.exp(0.5), **close)
     assert impl.business_hazard(0.5, 5.0, 1e6, 1.0, 0.0, 0.0, 0.0, 0.0) == 1.0
+    assert impl.business_hazard(0.01, 0.5, 1e6, 6000.0, 0.0, 0.0, 0.0, 0.0, 2.0) == pytest.approx(
+        0.01 * math.exp(1.0), **close)  # a declared cap: twice the capital
 
 
 def check_households_and_communities(impl):

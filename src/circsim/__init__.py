@@ -17,6 +17,9 @@ from .scenario import Scenario, ScenarioError, load_scenario
 
 from .sensitivity import sensitivity  # noqa: E402  (function shadows its module on purpose)
 from .sweep import sweep  # noqa: E402
+from . import costs  # noqa: E402
+from .discover import discover  # noqa: E402
+from .optimise import optimise  # noqa: E402  (function shadows its module on purpose)
 
-__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "experiment", "sweep", "sensitivity", "Simulation", "Scenario", "ScenarioError",
+__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "experiment", "sweep", "sensitivity", "optimise", "discover", "costs", "Simulation", "Scenario", "ScenarioError",
            "headline", "summarise", "write_netcdf", "__version__"]

@@ -189,6 +189,68 @@ def sweep_cmd(
     typer.echo(f"{ds.attrs['runs_this_call']} runs computed, {int(ds.done.sum())} of {sw.n_runs} recorded in {out}")
 
 
+@app.command("optimise")
+def optimise_cmd(
+    config: str = typer.Argument(..., help="Optimisation TOML file (or bundled name, e.g. partnership_morocco_spain)"),
+    out: Path = typer.Option(..., help="Store (a folder): the log of runs, then results.nc, candidates.csv, front.csv, front.png"),
+    workers: Optional[int] = typer.Option(None, help="Local Dask worker processes (default: one per core; 0: in this process)"),
+    scheduler: Optional[str] = typer.Option(None, help="Address of a Dask scheduler (a cluster) instead of a local one"),
+    resume: bool = typer.Option(False, help="Complete an interrupted search, computing only the runs not in the store"),
+    progress: bool = typer.Option(True, help="Show a progress bar over runs"),
+):
+    """Search levers for the Pareto front of several objectives (NSGA-II), under constraints and uncertain conditions."""
+    from .optimise import optimise, table
+    from .optimise_spec import load_problem
+
+    problem = load_problem(config)
+    alg = problem.spec.algorithm
+    typer.echo(f"optimise {problem.spec.name}: {alg.name}, {alg.population} x {alg.generations} candidates over "
+               f"{', '.join(problem.lever_names)}; {problem.n_conditions} condition(s) x {len(problem.seeds)} seed(s) each")
+    _compile_notice()
+    ds = optimise(problem, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+    front = table(ds, front_only=True)
+    typer.echo(f"{ds.attrs['runs_this_call']} runs computed; {ds.sizes['candidate']} candidates, "
+               f"{int(ds.feasible.sum())} feasible, {len(front)} on the front:\n")
+    typer.echo(front.drop(columns=["feasible", "front"]).to_string(float_format=lambda v: f"{v:.4g}"))
+    typer.echo(f"\nwrote {out}/results.nc, candidates.csv, front.csv, front.png")
+
+
+@app.command("discover")
+def discover_cmd(
+    store: Path = typer.Argument(..., help="A sweep's Zarr store or an optimisation's store (folder)"),
+    outcome: str = typer.Option(..., help="Indicator whose threshold defines the cases of interest"),
+    above: Optional[float] = typer.Option(None, help="Cases of interest: outcome above this"),
+    below: Optional[float] = typer.Option(None, help="Cases of interest: outcome below this"),
+    candidate: Optional[int] = typer.Option(None, help="Optimisation: the candidate whose conditions to explain (default: first on the front)"),
+    threshold: float = typer.Option(0.8, help="Density the chosen box must reach"),
+    table: Optional[Path] = typer.Option(None, help="Write the box limits (CSV)"),
+    trajectory: Optional[Path] = typer.Option(None, help="Write the peeling trajectory (CSV)"),
+    figure: Optional[Path] = typer.Option(None, help="Write the peeling trajectory plot (PNG)"),
+):
+    """Scenario discovery (PRIM): the uncertain conditions under which an outcome crosses a threshold."""
+    from .discover import discover
+    from .plotting import FIGURE_SUFFIXES
+    from .writing import OutputFiles
+
+    with OutputFiles() as outputs:
+        table_tmp, trajectory_tmp = outputs.add(table, "--table"), outputs.add(trajectory, "--trajectory")
+        figure_tmp = outputs.add(figure, "--figure", FIGURE_SUFFIXES)
+        found = discover(store, outcome, above=above, below=below, candidate=candidate, threshold=threshold)
+        if table_tmp is not None:
+            found.limits.to_csv(table_tmp, index=False)
+        if trajectory_tmp is not None:
+            found.trajectory.to_csv(trajectory_tmp)
+        if figure_tmp is not None:
+            found.plot(figure_tmp)
+    typer.echo(f"{found.description}: {int(found.cases.sum())} of {len(found.cases)} rows are cases")
+    typer.echo(f"box {found.box}: coverage {found.coverage:.2f}, density {found.density:.2f}\n")
+    typer.echo(found.limits.to_string(index=False, float_format=lambda v: f"{v:.4g}") if len(found.limits)
+               else "(no input restricted)")
+    for path in (table, trajectory, figure):
+        if path is not None:
+            typer.echo(f"wrote {path}")
+
+
 @app.command()
 def compare(
     a: str = typer.Argument(..., help="Scenario A (the reference)"),

@@ -61,15 +61,15 @@ def wage_multiplier(human_capital, hc_wage):
 
 @njit(cache=True)
 def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expected, b_savings, savings_ratio,
-                       b_enforce, removal_year, b_gain, irregular_gain_eur_year, b_years, years_abroad):
+                       b_enforce, removal_year, b_gain, irregular_gain_eur_year, b_years, years_abroad, savings_cap=2.0):
     """Probability of returning (not overstaying) at the end of an allowed stay.
 
     Rises with a valid multi-annual permit, the expected rehire, savings relative to target
-    (capped at 2) and the expected yearly removal probability; falls with the income gain of
+    (capped at ``savings_cap`` targets) and the expected yearly removal probability; falls with the income gain of
     irregular work over home income and with the years already spent abroad.
     """
     x = (intercept + b_permit * has_permit + b_rehire * rehire_expected
-         + b_savings * min(max(savings_ratio, 0.0), 2.0) + b_enforce * removal_year
+         + b_savings * min(max(savings_ratio, 0.0), savings_cap) + b_enforce * removal_year
          - b_gain * irregular_gain_eur_year / 1000.0 - b_years * years_abroad)
     return logistic(x)
 
@@ -77,7 +77,7 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 @njit(cache=True)
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
                             b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
-                            b_way_back, way_back, b_years, years_cap, years_abroad):
+                            b_way_back, way_back, b_years, years_cap, years_abroad, savings_cap=1.0):
     """Monthly probability of a voluntary return from abroad.
 
     ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission. The
@@ -85,7 +85,7 @@ def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, ag
     (up to ``years_cap``): returns concentrate in the first years after arrival (Dustmann & Weiss
     2007; Flahaux, Beauchemin & Schoumaker 2014).
     """
-    x = (b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0) + b_age * max(age_years - age_onset, 0.0)
+    x = (b_savings * min(max(savings_ratio - 1.0, 0.0), savings_cap) + b_age * max(age_years - age_onset, 0.0)
          + b_bonus * bonus_eur / 1000.0 + b_reint * reintegration - b_network * network
          + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back
          - b_years * min(years_abroad, years_cap))
@@ -93,16 +93,16 @@ def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, ag
 
 
 @njit(cache=True)
-def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular):
+def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular, savings_cap=3.0):
     """Monthly probability that a returnee in the first year home starts a business.
 
-    Zero without the capital saved; rises with savings beyond it (up to three times) and with
+    Zero without the capital saved; rises with savings beyond it (up to ``savings_cap`` times) and with
     reintegration support; lower for one who was irregular abroad.
     """
     if savings < capital:
         return 0.0
     ratio = savings / capital if capital > 0 else 1.0
-    x = b_savings * min(ratio, 3.0) + b_support * support - b_irregular * was_irregular
+    x = b_savings * min(ratio, savings_cap) + b_support * support - b_irregular * was_irregular
     return min(base * np.exp(x), 1.0)
 
 

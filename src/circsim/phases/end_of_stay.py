@@ -51,7 +51,7 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
         b.return_intercept[t], b.return_permit[t], has_permit, b.return_rehire[t], rehire,
         b.return_savings[t], target_progress_of(p, i, pol, t, seed),
         b.return_enforcement[t], s.removal[o, d], b.return_gain[t], gain,
-        b.return_years_abroad[t], p.months_abroad[i] / 12.0)
+        b.return_years_abroad[t], p.months_abroad[i] / 12.0, b.return_savings_cap[t])
     k = p.channel[i]
     rec.stays_ended[t, k, o, d] += 1
     if rng.uniform(seed, rng.END_OF_STAY, t, p.pid[i]) < p_return:

@@ -19,7 +19,8 @@ passes the allowed months.
 At home, people spend ``home_spending`` of their savings a month; returnees and long-term
 residents on a stay at home, in their first year home, who have saved ``business_capital`` may
 start a business (hazard rising with savings and reintegration support, lower for one who was
-irregular abroad), which takes that capital. A returnee holding a multiple-entry short-stay visa
+irregular abroad), which takes that capital; a business closes with ``business_closure`` a year
+while its owner is at home. A returnee holding a multiple-entry short-stay visa
 makes a short stay abroad (business, job search; at most one per ``short_stay_spacing`` months) with ``short_stay_hazard`` a month, which keeps the tie to the former employer.
 """
 
@@ -39,6 +40,7 @@ from .common import DURATION_BINS, age_years, go_home, home_earnings_of, release
 def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, org, cor = pol.behaviour, pol.origin, pol.corridor
     spend = 1.0 - b.home_spending[t]
+    closure = 1.0 - (1.0 - b.business_closure[t]) ** (1.0 / 12.0)
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == TEMPORARY or st == IRREGULAR or st == HIGHLY_SKILLED or st == RESEARCHER or st == LONG_TERM:
@@ -70,7 +72,8 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                 b.voluntary_age[t], b.voluntary_age_onset[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
                 p.network[i], b.voluntary_home[t], home, b.voluntary_readmission[t], way_back,
-                b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0)
+                b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0,
+                b.voluntary_savings_cap[t])
             if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
                 p.savings[i] += bonus
                 go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)
@@ -78,13 +81,16 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.savings[i] *= spend
             c = p.community[i]
             o = w.comm_origin[c]
-            if ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
+            if (p.flags[i] & F_BUSINESS) and rng.uniform(seed, rng.BUSINESS_CLOSURE, t, p.pid[i]) < closure:
+                p.flags[i] &= ~np.uint16(F_BUSINESS)
+            elif ((st == RETURNEE or st == LONG_TERM_AWAY) and not (p.flags[i] & F_BUSINESS)
                     and t - p.last_move[i] < 12 and float(p.savings[i]) + float(p.assets[i]) >= b.business_capital[t]):
                 # the capital comes from savings and the household's remittance-bought assets (float64 sums)
                 h = rules.business_hazard(b.business_hazard[t], b.business_savings[t],
                                           float(p.savings[i]) + float(p.assets[i]),
                                           b.business_capital[t], b.business_support[t], org.reintegration_support[t, o],
-                                          b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0)
+                                          b.business_irregular[t], 1.0 if p.flags[i] & F_EVER_IRREGULAR else 0.0,
+                                          b.business_savings_cap[t])
                 if rng.uniform(seed, rng.BUSINESS, t, p.pid[i]) < h:
                     p.flags[i] |= np.uint16(F_BUSINESS)
                     from_savings = min(p.savings[i], b.business_capital[t])

@@ -150,7 +150,7 @@ class AbroadPhases:
         p_return = formulas.return_probability(
             b.return_intercept[t], b.return_permit[t], 1.0 if way_back else 0.0, b.return_rehire[t], rehire,
             b.return_savings[t], person.savings_ratio(t), b.return_enforcement[t], self.origins[o].removal[d],
-            b.return_gain[t], gain, b.return_years_abroad[t], person.months_abroad / 12.0)
+            b.return_gain[t], gain, b.return_years_abroad[t], person.months_abroad / 12.0, b.return_savings_cap[t])
         k = person.channel
         rec.stays_ended[t, k, o, d] += 1
         if self.returns_at_end_of_stay(person, t, p_return):

@@ -61,10 +61,12 @@ def wage_multiplier(human_capital: float, hc_wage: float) -> float:
 
 
 def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expected, b_savings, savings_ratio,
-                       b_enforce, removal_year, b_gain, irregular_gain_eur_year, b_years, years_abroad) -> float:
-    """``logistic(return_intercept + return_permit × H + return_rehire × R + return_savings × min(S, 2) +
-    return_enforcement × X − return_gain × G / 1000 − return_years_abroad × Y)``, S clipped at 0 too (ODD 6)."""
-    s = min(max(savings_ratio, 0.0), 2.0)
+                       b_enforce, removal_year, b_gain, irregular_gain_eur_year, b_years, years_abroad,
+                       savings_cap=2.0) -> float:
+    """``logistic(return_intercept + return_permit × H + return_rehire × R + return_savings × min(S,
+    return_savings_cap) + return_enforcement × X − return_gain × G / 1000 − return_years_abroad × Y)``, S
+    clipped at 0 too (ODD 6)."""
+    s = min(max(savings_ratio, 0.0), savings_cap)
     x = intercept + b_permit * has_permit
     x += b_rehire * rehire_expected
     x += b_savings * s
@@ -76,13 +78,13 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
                             b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
-                            b_way_back, way_back, b_years, years_cap, years_abroad) -> float:
-    """``min(voluntary_hazard × exp(voluntary_savings × min(max(S − 1, 0), 1) + voluntary_age × max(age −
+                            b_way_back, way_back, b_years, years_cap, years_abroad, savings_cap=1.0) -> float:
+    """``min(voluntary_hazard × exp(voluntary_savings × min(max(S − 1, 0), voluntary_savings_cap) + voluntary_age × max(age −
     voluntary_age_onset, 0) + voluntary_bonus × bonus / 1000 + voluntary_reintegration × support −
     voluntary_network × network + voluntary_home × home income / 1000 + voluntary_readmission × W −
     voluntary_years_abroad × min(years abroad, voluntary_years_cap)), 1)`` (ODD 8; the caller gives the
     household's yearly income at home)."""
-    x = b_savings * min(max(savings_ratio - 1.0, 0.0), 1.0)
+    x = b_savings * min(max(savings_ratio - 1.0, 0.0), savings_cap)
     x += b_age * max(age_years - age_onset, 0.0)
     x += b_bonus * bonus_eur / 1000.0
     x += b_reint * reintegration
@@ -93,14 +95,16 @@ def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, ag
     return min(base * math.exp(x), 1.0)
 
 
-def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular) -> float:
-    """0 below the capital; else ``min(business_hazard × exp(business_savings × min(savings / capital, 3) +
+def business_hazard(base, b_savings, savings, capital, b_support, support, b_irregular, was_irregular,
+                    savings_cap=3.0) -> float:
+    """0 below the capital; else ``min(business_hazard × exp(business_savings × min(savings / capital,
+    business_savings_cap) +
     business_support × support − business_irregular × I), 1)``, the savings ratio 1 when no capital is
     needed, I = 1 for one who was irregular abroad (ODD 8)."""
     if savings < capital:
         return 0.0
     ratio = savings / capital if capital > 0 else 1.0
-    x = b_savings * min(ratio, 3.0) + b_support * support
+    x = b_savings * min(ratio, savings_cap) + b_support * support
     x -= b_irregular * was_irregular
     return min(base * math.exp(x), 1.0)
 

@@ -99,7 +99,8 @@ class ReturnPhases:
             b.voluntary_age_onset[t], person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
             org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
             home, b.voluntary_readmission[t], way_back,
-            b.voluntary_years_abroad[t], b.voluntary_years_cap[t], person.months_abroad / 12.0)
+            b.voluntary_years_abroad[t], b.voluntary_years_cap[t], person.months_abroad / 12.0,
+            b.voluntary_savings_cap[t])
         if person.draw(rng.VOLUNTARY, t) < hazard:
             person.add_savings(bonus)
             person.go_home(t, R_VOLUNTARY, person.status != IRREGULAR)
@@ -109,13 +110,17 @@ class ReturnPhases:
         pol, rec = self.policy, self.records
         b = pol.behaviour
         c, o, status = person.community.index, person.origin, person.status
-        if (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
+        closure = 1.0 - (1.0 - b.business_closure[t]) ** (1.0 / 12.0)
+        if person.flags & F_BUSINESS and person.draw(rng.BUSINESS_CLOSURE, t) < closure:
+            person.flags &= ~F_BUSINESS  # the business closes
+        elif (status in (RETURNEE, LONG_TERM_AWAY) and not person.flags & F_BUSINESS and t - person.last_move < 12
                 and person.savings + person.assets >= b.business_capital[t]):
             # the capital comes from savings and the household's remittance-bought assets
             hazard = formulas.business_hazard(b.business_hazard[t], b.business_savings[t], person.savings + person.assets,
                                               b.business_capital[t], b.business_support[t],
                                               pol.origin.reintegration_support[t, o], b.business_irregular[t],
-                                              1.0 if person.flags & F_EVER_IRREGULAR else 0.0)
+                                              1.0 if person.flags & F_EVER_IRREGULAR else 0.0,
+                                              b.business_savings_cap[t])
             if person.draw(rng.BUSINESS, t) < hazard:
                 person.flags |= F_BUSINESS
                 from_savings = min(person.savings, b.business_capital[t])
