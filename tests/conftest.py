@@ -50,7 +50,28 @@ def medium():
     return circsim.load_scenario("baseline", persons=20000, years=10, burn_in_years=3)
 
 
+#: (scenario, source, seed) -> dataset: the runs of this test session, see ``run``
+_RUNS: dict = {}
+
+
+def run(scenario, seed):
+    """``circsim.run(scenario, seed)``, computed once a session and shared by the tests that need it.
+
+    A run is a pure function of its scenario and seed (tests/test_determinism.py checks that with
+    ``circsim.run`` itself), so a shared run checks the same thing as a fresh one. The datasets are
+    shared: their arrays are read-only, so a test that writes into one fails instead of changing
+    another test's run.
+    """
+    key = (scenario.to_json(), scenario.source, seed)
+    if key not in _RUNS:
+        ds = circsim.run(scenario, seed)
+        for var in ds.data_vars.values():
+            var.values.flags.writeable = False
+        _RUNS[key] = ds
+    return _RUNS[key]
+
+
 def headlines(scenario, seeds=SEEDS):
     """Headline indicators of one run per seed, as a dict of arrays."""
-    rows = [circsim.headline(circsim.run(scenario, seed)) for seed in seeds]
+    rows = [circsim.headline(run(scenario, seed)) for seed in seeds]
     return {k: np.array([r[k] for r in rows]) for k in rows[0]}

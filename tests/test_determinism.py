@@ -9,6 +9,7 @@ import xarray as xr
 
 import circsim
 from circsim import rng
+from conftest import run
 
 
 def _equal(a: xr.Dataset, b: xr.Dataset) -> bool:
@@ -71,8 +72,8 @@ def test_common_random_numbers_reduce_noise_of_comparisons(medium):
     """Paired (same-seed) differences between two scenarios vary far less than unpaired ones."""
     b = medium.replace(**{"corridors.*.*.seasonal_permit_years": 3})
     seeds = [1, 2, 3, 4, 5, 6]
-    ha = [circsim.headline(circsim.run(medium, s))["seasonal_departures_per_year"] for s in seeds]
-    hb = [circsim.headline(circsim.run(b, s))["seasonal_departures_per_year"] for s in seeds]
+    ha = [circsim.headline(run(medium, s))["seasonal_departures_per_year"] for s in seeds]
+    hb = [circsim.headline(run(b, s))["seasonal_departures_per_year"] for s in seeds]
     paired = np.std(np.subtract(hb, ha))
     unpaired = np.std(np.subtract(hb, np.roll(ha, 1)))
     assert paired < unpaired

@@ -4,13 +4,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
 import circsim
 from circsim.cli import app
-from circsim.outputs import HEADLINE
+from circsim.outputs import HEADLINE, headline_by_year
 
 REQUIRED = ["stock", "departures", "returns", "overstays", "applications", "approvals", "refusals",
             "queue_length", "mean_wait_months", "vacancies", "filled_rehire", "filled_new", "filled_irregular",
@@ -153,3 +154,46 @@ def test_written_files_get_the_permissions_of_a_new_file(ds, tmp_path):
     os.umask(mask)
     path = circsim.write_netcdf(ds, tmp_path / "run.nc")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def _headline_by_year_one_year_at_a_time(ds):
+    """``headline`` of each calendar year's months, as ``headline_by_year`` defines it (the straightforward way)."""
+    years = pd.DatetimeIndex(ds.time.values).year
+    rows = {}
+    for year in sorted(set(years)):
+        idx = np.flatnonzero(years == year)
+        part = ds.isel(time=idx)
+        row = circsim.headline(part)
+        row["remittances_total"] = row["remittances_total"] * 12.0 / len(idx)  # per year
+        complete = idx[-1] <= ds.sizes["time"] - 13
+        row["first_timer_return_next_season"] = (
+            float(part.seasonal_came_back.sum()) / float(part.seasonal_first_timers.sum())
+            if complete and float(part.seasonal_first_timers.sum()) > 0 else float("nan"))
+        rows[year] = row
+    return rows
+
+
+@pytest.mark.parametrize("case", ["small", "mid_year_start", "all_instruments", "no_recorded_month"])
+def test_headline_by_year_equals_headline_of_each_year(case, ds, small):
+    """The computed-at-once values equal ``headline`` applied to each year's months, float for float."""
+    if case == "mid_year_start":  # partial first and last years, a scale that is not a whole number
+        ds = circsim.run(small.replace(persons=1700, years=3, burn_in_years=0, start="2009-05"), 3)
+    elif case == "all_instruments":  # every channel and instrument moving
+        ds = circsim.run(circsim.load_scenario("all_instruments", persons=2000, years=3, burn_in_years=1,
+                                               population=60_000.0), 4)
+    elif case == "no_recorded_month":
+        sim = circsim.Simulation(small, 1)
+        sim.advance(small.burn_in_months)
+        ds = sim.dataset()
+    expected = _headline_by_year_one_year_at_a_time(ds)
+    with pytest.MonkeyPatch.context() as patch:  # every indicator has its twin: none falls back on headline
+        patch.setattr(circsim.outputs, "headline", lambda _: pytest.fail("an indicator without its by-year twin"))
+        by_year = headline_by_year(ds)
+    assert by_year.year.values.tolist() == list(expected)
+    for key in HEADLINE:
+        want = np.array([row[key] for row in expected.values()], dtype=float)
+        assert np.array_equal(by_year[key].values, want, equal_nan=True), (key, by_year[key].values, want)
+    if case != "no_recorded_month":
+        assert np.isfinite(by_year.seasonal_departures_per_year).all() and np.isfinite(by_year.remittances_total).all()
+    for key in HEADLINE:  # the dataset stores the same series
+        assert np.array_equal(ds[f"{key}_by_year"].values, by_year[key].values, equal_nan=True), key

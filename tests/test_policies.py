@@ -13,6 +13,7 @@ from scipy import stats
 
 import circsim
 from circsim.state import CH_STUDENT, EXITED, STUDENT, TEMPORARY
+from conftest import run
 
 SEEDS = (1, 2, 3, 4)
 WORLD = dict(persons=20000, years=10, burn_in_years=3)
@@ -23,7 +24,7 @@ FINE = dict(persons=20000, years=10, burn_in_years=3, population=500_000.0)
 @lru_cache(maxsize=None)
 def _runs(name: str, overrides: tuple = (), world: tuple = tuple(WORLD.items())):
     s = circsim.load_scenario(name, **dict(world), **dict(overrides))
-    return [circsim.run(s, seed) for seed in SEEDS]
+    return [run(s, seed) for seed in SEEDS]
 
 
 def runs(name="baseline", **overrides):

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .api import _scenario
 from .engine import Simulation
-from .outputs import HEADLINE, headline, summarise
+from .outputs import HEADLINE, headline, headline_of, summarise
 from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
@@ -150,7 +150,7 @@ def load_targets(paths: list[str | os.PathLike]) -> list[Target]:
 
 def model_values(ds, targets: list[Target]) -> dict[str, float]:
     """The model's value of each target's output in one run's dataset."""
-    h = headline(ds)
+    h = headline_of(ds) if all(k in ds for k in HEADLINE) else headline(ds)  # a run's dataset holds them
     return {t.name: h[t.output] if t.output in h else STATISTICS[t.output][0](ds) for t in targets}
 
 
