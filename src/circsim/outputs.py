@@ -124,76 +124,17 @@ def to_dataset(sim) -> xr.Dataset:
     return ds
 
 
-def _ratio(num, den) -> float:
-    den = float(den)
-    return float(num) / den if den > 0 else float("nan")
-
-
 #: headline indicators read at the last recorded month (the others are over the recorded months)
 AT_END = ("circular_share", "mean_trips", "irregular_stock_end", "brain_drain_rate", "long_term_residents_end",
           "prevalence_end", "businesses_alive_end", "business_jobs_end", "unemployment_end")
 
 
-def _market_share(ds: xr.Dataset, num: str, den: str, channel: str | None) -> float:
-    """``num`` / ``den`` summed over the markets recruiting through ``channel`` (None: all)."""
-    a, b = ds[num], ds[den]
-    if channel is not None:
-        keep = ds.market_channel == channel
-        a, b = a.where(keep), b.where(keep)
-    return _ratio(a.sum(), b.sum())
-
-
 def headline(ds: xr.Dataset) -> dict[str, float]:
     """The scalar headline indicators of one run's dataset (see ``HEADLINE``; windows: ``windows``)."""
-    ended = ds.stays_ended.sum()
-    returned = ds.returns.sel(reason=["end_of_season", "end_of_permit"]).sum()
-    seasonal = ds.seasonal_repeat.sum() + ds.seasonal_first_timers.sum()
     n = ds.sizes["time"]
-    cohorts = slice(0, max(n - 12, 0))
-    years = n / 12.0 if n else float("nan")
-    end = ds.isel(time=-1) if n else None
-    applications = ds.applications.sum()
-    decided = (ds.approvals + ds.refusals).sum()
-    skilled = (end.skilled_abroad + end.skilled_home).sum() if n else 0
-    other = ds.channel.isin(["temporary", "highly_skilled", "student", "researcher", "trainee"])
-    return {
-        "overstay_rate": _ratio(ds.overstays.sum(), ended),
-        "overstay_rate_seasonal": _ratio(ds.overstays.sel(channel="seasonal").sum(),
-                                         ds.stays_ended.sel(channel="seasonal").sum()),
-        "overstay_rate_other": _ratio(ds.overstays.where(other).sum(), ds.stays_ended.where(other).sum()),
-        "return_rate": _ratio(returned, ended),
-        "repeat_participation": _ratio(ds.seasonal_repeat.sum(), seasonal),
-        "first_timer_return_next_season": _ratio(ds.seasonal_came_back.isel(time=cohorts).sum(),
-                                                 ds.seasonal_first_timers.isel(time=cohorts).sum()),
-        "circular_share": _ratio(end.circular_migrants.sum(), end.ever_migrants.sum()) if n else float("nan"),
-        "mean_trips": _ratio(end.legal_trips.sum(), end.ever_migrants.sum()) if n else float("nan"),
-        "irregular_stock_end": float(end.stock.sel(status="irregular").sum()) if n else float("nan"),
-        "shortage_rate": _market_share(ds, "unfilled", "vacancies", None),
-        "shortage_rate_seasonal": _market_share(ds, "unfilled", "vacancies", "seasonal"),
-        "shortage_rate_all_year": _market_share(ds, "unfilled", "vacancies", "temporary"),
-        "remittances_total": float(ds.remittances.sum()),
-        "seasonal_departures_per_year": float(ds.departures.sel(channel="seasonal").sum()) / years,
-        "irregular_entries_per_year": float(ds.departures.sel(channel="irregular").sum()) / years,
-        "enforced_return_rate": _ratio(ds.returns_enforced.sum(), ds.return_decisions.sum()),
-        "lost_offer_rate": _ratio(ds.lost_offers.sum(), applications),
-        "mean_wait_months": _ratio(ds.wait_months_total.sum(), decided),
-        "brain_drain_rate": _ratio(end.skilled_abroad.sum(), skilled) if n else float("nan"),
-        "businesses_started_total": float(ds.businesses_started.sum()),
-        "skilled_returns_per_year": float(ds.returns_skilled.sum()) / years,
-        "highly_skilled_returns_per_year": float(ds.returns_highly_skilled.sum()) / years,
-        "long_term_residents_end": float(end.stock.sel(status=["long_term", "long_term_away"]).sum()) if n else float("nan"),
-        "circular_stays_per_year": float(ds.returns.sel(reason="circular_stay").sum()) / years,
-        "ltr_comebacks_per_year": float(ds.ltr_comebacks.sum()) / years,
-        "regularisations_total": float(ds.regularisations.sum()),
-        "departures_per_year": float(ds.departures.drop_sel(channel="irregular").sum()) / years,
-        "household_income_per_year": float(ds.household_income.sum()) / years,
-        "prevalence_end": _ratio(end.experienced.sum(), end.residents.sum()) if n else float("nan"),
-        "businesses_alive_end": float(end.businesses_alive.sum()) if n else float("nan"),
-        "business_jobs_end": float(end.business_jobs.sum()) if n else float("nan"),
-        "returnee_earnings_premium": _ratio(ds.returnee_earnings.sum(), ds.returnee_earnings_base.sum()) - 1.0,
-        "unemployment_end": (_ratio(end.unemployed.sum(), end.stock.sel(status=list(AT_HOME_NAMES)).sum())
-                             if n else float("nan")),
-    }
+    months = np.arange(n)
+    values = _indicators(ds, [months], [months[:max(n - 12, 0)]])
+    return {key: float(v[0]) for key, v in values.items()}
 
 
 def windows(ds: xr.Dataset) -> dict[str, str]:
@@ -215,33 +156,28 @@ def _nansum(x: np.ndarray) -> float:
     return np.where(np.isnan(x), np.zeros_like(x), x).sum()
 
 
-def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
-    """Every headline indicator per calendar year of the recorded months (dimension ``year``).
+def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Every headline indicator over each group of ``months`` (index arrays of the recorded months).
 
-    Rates and flows are over the year's months (flows per year: the year's total); stocks and
-    shares at the end (``AT_END``) are read in the year's last month;
-    ``first_timer_return_next_season`` is by arrival cohort: first-season workers of the year who
-    came back the next season (NaN for a year whose next season was not recorded).
-
-    The values are those of ``headline`` applied to each year's months, float for float (the
-    same sums of the same arrays in the same order), computed on the numpy arrays: ``headline``
-    on a dataset per year cost 0.4 s a run in xarray's overhead. A change to ``headline`` needs
-    its twin here (an indicator without one is computed the slow way); ``tests/test_outputs.py``
-    compares the two on every indicator and fails on an indicator without its twin.
+    Rates and flows are over the group's months (``*_per_year`` per year of them, ``*_total`` in
+    total); stocks and shares at the end (``AT_END``) are read in the group's last month;
+    ``first_timer_return_next_season`` is over the months of ``cohorts`` (first-season cohorts whose
+    next season was recorded). The one definition of the indicators: ``headline`` takes all the
+    recorded months as one group, ``headline_by_year`` each calendar year's. Sums are taken on the
+    numpy arrays as xarray takes them (NaN skipped), so both give the same floats as sums of the
+    dataset's variables would, without xarray's overhead per indicator and year.
     """
-    years = pd.DatetimeIndex(ds.time.values).year
-    labels = sorted(set(years))
-    months = [np.flatnonzero(years == year) for year in labels]  # each year's months
-    last = [idx[-1:] for idx in months]  # each year's last month
+    last = [idx[-1:] for idx in months]  # each group's last month
     n_months = np.array([len(idx) for idx in months], dtype=float)
-    per_year = n_months / 12.0
+    per_year = np.where(n_months > 0, n_months / 12.0, np.nan)
+    empty = n_months == 0
 
     def position(dim, label):
         index = ds.indexes[dim]
         return index.get_indexer(label) if isinstance(label, list) else index.get_loc(label)
 
     def sums(name, groups=months, pick=None, keep=None, plus=None):
-        """Per year: variable ``name`` (+ ``plus``) over the months of ``groups``, at ``pick`` of its
+        """Per group: variable ``name`` (+ ``plus``) over the months of ``groups``, at ``pick`` of its
         first dimension after time (as ``sel``), where ``keep`` (as ``where``), summed skipping NaN."""
         values = ds.variables[name].transpose("time", ...).values  # the Variable: no DataArray to build
         other = ds.variables[plus].transpose("time", ...).values if plus else None
@@ -269,21 +205,21 @@ def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
     other = ds.channel.isin(["temporary", "highly_skilled", "student", "researcher", "trainee"]).values[:, None, None]
     stays_ended = sums("stays_ended")
     first_timers = sums("seasonal_first_timers")
-    complete = np.array([idx[-1] <= ds.sizes["time"] - 13 for idx in months], dtype=bool)
     values = {
         "overstay_rate": ratio(sums("overstays"), stays_ended),
         "overstay_rate_seasonal": ratio(sums("overstays", pick=seasonal), sums("stays_ended", pick=seasonal)),
         "overstay_rate_other": ratio(sums("overstays", keep=other), sums("stays_ended", keep=other)),
         "return_rate": ratio(sums("returns", pick=position("reason", ["end_of_season", "end_of_permit"])), stays_ended),
         "repeat_participation": ratio(sums("seasonal_repeat"), sums("seasonal_repeat") + first_timers),
-        "first_timer_return_next_season": np.where(complete, ratio(sums("seasonal_came_back"), first_timers), np.nan),
+        "first_timer_return_next_season": ratio(sums("seasonal_came_back", cohorts),
+                                                sums("seasonal_first_timers", cohorts)),
         "circular_share": ratio(sums("circular_migrants", last), sums("ever_migrants", last)),
         "mean_trips": ratio(sums("legal_trips", last), sums("ever_migrants", last)),
         "irregular_stock_end": sums("stock", last, pick=position("status", "irregular")),
         "shortage_rate": market_share("unfilled", "vacancies", None),
         "shortage_rate_seasonal": market_share("unfilled", "vacancies", "seasonal"),
         "shortage_rate_all_year": market_share("unfilled", "vacancies", "temporary"),
-        "remittances_total": sums("remittances") * 12.0 / n_months,  # per year
+        "remittances_total": sums("remittances"),
         "seasonal_departures_per_year": sums("departures", pick=seasonal) / per_year,
         "irregular_entries_per_year": sums("departures", pick=position("channel", "irregular")) / per_year,
         "enforced_return_rate": ratio(sums("returns_enforced"), sums("return_decisions")),
@@ -306,10 +242,26 @@ def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
         "unemployment_end": ratio(sums("unemployed", last),
                                   sums("stock", last, pick=position("status", list(AT_HOME_NAMES)))),
     }
-    missing = [key for key in HEADLINE if key not in values]
-    if missing:  # an indicator added to headline without its twin here: the slow way, still right
-        rows = [headline(ds.isel(time=idx)) for idx in months]
-        values.update({key: np.array([row[key] for row in rows], dtype=float) for key in missing})
+    for key in AT_END:  # no month, no end
+        values[key] = np.where(empty, np.nan, values[key])
+    return values
+
+
+def headline_by_year(ds: xr.Dataset) -> xr.Dataset:
+    """Every headline indicator per calendar year of the recorded months (dimension ``year``).
+
+    Rates and flows are over the year's months (flows per year: the year's total, remittances
+    per year); stocks and shares at the end (``AT_END``) are read in the year's last month;
+    ``first_timer_return_next_season`` is by arrival cohort: first-season workers of the year who
+    came back the next season (NaN for a year whose next season was not recorded).
+    """
+    years = pd.DatetimeIndex(ds.time.values).year
+    labels = sorted(set(years))
+    months = [np.flatnonzero(years == year) for year in labels]
+    n = ds.sizes["time"]
+    cohorts = [idx if idx[-1] <= n - 13 else idx[:0] for idx in months]
+    values = _indicators(ds, months, cohorts)
+    values["remittances_total"] = values["remittances_total"] * 12.0 / np.array([len(idx) for idx in months])
     out = xr.Dataset(coords={"year": labels})
     for key, (unit, description) in HEADLINE.items():
         out[key] = xr.DataArray(values[key], dims="year",
