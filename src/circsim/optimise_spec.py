@@ -53,15 +53,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .costs import COST_INDICATORS, check_costs
 from .outputs import HEADLINE
 from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
-from .scenario.errors import from_validation
-from .scenario.files import read_toml
 from .scenario.limits import RUNS_MAX, SEED_MAX, SEEDS_MAX, check_int
 from .scenario.loader import resolve
+from .sweep_spec import read_config
 
 _STRICT = ConfigDict(extra="forbid")
 #: indicators an objective or a constraint may name
@@ -283,21 +282,7 @@ def load_problem(path_or_spec: str | os.PathLike | dict) -> Problem:
 
     Raises :class:`~circsim.ScenarioError` with one line naming the file, the key and what is allowed.
     """
-    if isinstance(path_or_spec, dict):
-        raw, where, folder = path_or_spec, "optimise", Path.cwd()
-    else:
-        path = Path(path_or_spec)
-        if not path.exists():
-            bundled = Path(__file__).resolve().parent / "scenarios" / "optimise" / f"{path_or_spec}.toml"
-            if not bundled.is_file():
-                raise ScenarioError(f"{path}: no such optimisation file")
-            path = bundled
-        where, folder = str(path), path.parent
-        raw = read_toml(path)
-    try:
-        spec = OptimiseFile.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation(exc, where) from None
+    spec, where, folder = read_config(path_or_spec, OptimiseFile, "optimise", "optimisation")
     base = load_scenario(resolve(spec.scenario, relative_to=folder), overrides=spec.overrides,
                          source=f"{where}: overrides")
     integer = [_bounds(base, lever.key, lever.range, f"{where}: levers[{i}]") for i, lever in enumerate(spec.levers)]

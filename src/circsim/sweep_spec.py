@@ -147,26 +147,35 @@ def _design(spec: SweepFile, where: str) -> np.ndarray:
     return morris.sample(problem, spec.points, num_levels=4, seed=spec.design_seed)
 
 
+def read_config(path_or_spec: str | os.PathLike | dict, model, bundled_folder: str, what: str):
+    """A configuration file (or a dict of the same tables) validated by the pydantic ``model``: a path, or
+    the name of a file bundled in ``scenarios/<bundled_folder>``. Returns (spec, where, folder of the file).
+
+    Raises :class:`~circsim.ScenarioError` naming the file, the key and what is allowed.
+    """
+    if isinstance(path_or_spec, dict):
+        raw, where, folder = path_or_spec, what, Path.cwd()
+    else:
+        path = Path(path_or_spec)
+        if not path.is_file():
+            bundled = Path(__file__).resolve().parent / "scenarios" / bundled_folder / f"{path_or_spec}.toml"
+            if not bundled.is_file():
+                raise ScenarioError(f"{path}: no such {what} file")
+            path = bundled
+        where, folder = str(path), path.parent
+        raw = read_toml(path)
+    try:
+        return model.model_validate(raw), where, folder
+    except ValidationError as exc:
+        raise from_validation(exc, where) from None
+
+
 def load_sweep(path_or_spec: str | os.PathLike | dict) -> Sweep:
     """Read and validate a sweep file (or a dict of the same tables).
 
     Raises :class:`~circsim.ScenarioError` naming the file, the key and what is allowed.
     """
-    if isinstance(path_or_spec, dict):
-        raw, where, folder = path_or_spec, "sweep", Path.cwd()
-    else:
-        path = Path(path_or_spec)
-        if not path.is_file():
-            bundled = Path(__file__).resolve().parent / "scenarios" / "sweeps" / f"{path_or_spec}.toml"
-            if not bundled.is_file():
-                raise ScenarioError(f"{path}: no such sweep file")
-            path = bundled
-        where, folder = str(path), path.parent
-        raw = read_toml(path)
-    try:
-        spec = SweepFile.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation(exc, where) from None
+    spec, where, folder = read_config(path_or_spec, SweepFile, "sweeps", "sweep")
     base = load_scenario(resolve(spec.scenario, relative_to=folder), overrides=spec.overrides,
                          source=f"{where}: overrides")
     integer = []
