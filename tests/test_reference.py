@@ -94,6 +94,12 @@ VARIANTS = {
                                       "corridors.Senegal.Spain.quota_seasonal": 0.0, "start": "2009-05"},
                          ["lost_offers", "queue_length", "refusals"]),
     "timeline": ("TIMELINE", {}, ["returns_enforced", "lost_offers"]),
+    # employers: withdrawal and over-requesting, cost-responsive demand, inspections and sanctions
+    "employers": ("baseline", dict(inspection_rate=0.4, employer_fine=2000.0, deterrence=0.3, compliance=0.3,
+                                   asc_irregular=0.0, departure_intercept=-0.5, recruitment_cost=400.0,
+                                   work_permit_fee=300.0, seasonal_permit_years=2, return_intercept=0.0),
+                  ["withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
+                   "employer_changes", "returner_departures", "filled_irregular", "overstays"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
                                            "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
@@ -320,6 +326,11 @@ RANDOM_LEVERS = {
     "fee_exemption": lambda r: r.uniform(0, 1), "facilitation_agreement": lambda r: r.randint(0, 1),
     "multiple_entry_visa_years": lambda r: r.randint(0, 5), "short_stay_hazard": lambda r: r.uniform(0, 0.3),
     "short_stay_rehire_gain": lambda r: r.uniform(0, 1),
+    # employers: withdrawal, demand response, inspections and sanctions
+    "departure_intercept": lambda r: r.uniform(-2, 3), "labour_demand_elasticity": lambda r: r.uniform(0, 2),
+    "recruitment_cost": lambda r: r.uniform(0, 3000), "work_permit_fee": lambda r: r.uniform(0, 1000),
+    "inspection_rate": lambda r: r.uniform(0, 0.5), "employer_fine": lambda r: r.uniform(0, 20000),
+    "exclusion_years": lambda r: r.randint(0, 5), "deterrence": lambda r: r.uniform(0, 3),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

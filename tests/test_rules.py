@@ -162,7 +162,25 @@ def check_savings_target(impl):
     assert impl.savings_target(5000.0, 0.0, 2.5) == 5000.0  # no spread
 
 
-CHECKS = [check_logistic, check_age_and_consider_hazard, check_channel_utility, check_removal_probability,
+def check_employers(impl):
+    # withdrawal after selection: the complement of leaving, logistic in the stay's gain (kEUR)
+    assert impl.departure_probability(1.0, 1.0, 0.0) == pytest.approx(sigmoid(1.0), **close)
+    assert impl.departure_probability(-0.5, 2.0, 1500.0) == pytest.approx(sigmoid(-0.5 + 3.0), **close)
+    # demand relative to a cost equal to the wage bill: (W / (W + c)) ^ elasticity
+    assert impl.labour_demand_factor(2700.0, 300.0, 0.5) == pytest.approx(0.9 ** 0.5, **close)
+    assert impl.labour_demand_factor(2700.0, 0.0, 0.5) == 1.0
+    assert impl.labour_demand_factor(0.0, 300.0, 0.5) == 1.0
+    assert impl.labour_demand_factor(1000.0, 1000.0, 1.0) == pytest.approx(0.5, **close)
+    # Becker: (1 - compliance) x exp(-deterrence x expected fine / 1000)
+    assert impl.irregular_hiring_probability(0.85, 1.0, 0.0) == pytest.approx(0.15, **close)
+    assert impl.irregular_hiring_probability(0.6, 0.5, 2000.0) == pytest.approx(0.4 * math.exp(-1.0), **close)
+    assert impl.irregular_hiring_probability(1.0, 1.0, 100.0) == 0.0
+    # a yearly probability as a monthly one: 12 months compound back to it
+    for rate in (0.0, 0.01, 0.3, 1.0):
+        assert 1.0 - (1.0 - impl.monthly_probability(rate)) ** 12 == pytest.approx(rate, abs=1e-12)
+
+
+CHECKS = [check_employers, check_logistic, check_age_and_consider_hazard, check_channel_utility, check_removal_probability,
           check_wage_multiplier, check_return_probability, check_voluntary_return_hazard, check_business_hazard,
           check_rehire_probability, check_geometric_months, check_savings_target, check_households_and_communities]
 
@@ -329,6 +347,8 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
         ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),
         ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]), ("remittance_jobs", xs[:3]),
+        ("departure_probability", xs[:3]), ("labour_demand_factor", [1000 * abs(xs[0]), 1000 * xs[1], u[2]]),
+        ("irregular_hiring_probability", [u[0], abs(xs[1]), 1000 * abs(xs[2])]), ("monthly_probability", u[:1]),
     ]
     for name, args in pairs:
         assert getattr(rules, name)(*args) == getattr(formulas, name)(*args), name

@@ -13,7 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from .phases.common import DURATION_BINS
-from .records_spec import RECORDS
+from .records_spec import RECORDS, UNSCALED
 from .writing import move_into_place
 from .state import AT_HOME, CHANNEL_NAMES, REASON_NAMES, STATUS_NAMES
 
@@ -61,6 +61,19 @@ HEADLINE = {
     "returnee_earnings_premium": ("share", "Returnees' expected earnings at home / the community's for the inexperienced, "
                                            "minus 1 (over the recorded months)"),
     "unemployment_end": ("share", "Unemployed / persons at home, at the end"),
+    "withdrawal_share": ("share", "Selected persons who withdrew at the job start / selected persons at their job "
+                                  "start, seasonal and temporary work"),
+    "over_request_ratio": ("ratio", "Places requested over the recruitment rounds / vacancies at job start, "
+                                    "seasonal markets"),
+    "recruitment_rounds_per_year": ("rounds/year", "Months in which a seasonal market's employers requested places, "
+                                                   "per market and year"),
+    "employer_change_share": ("share", "Departures to another employer than the last / departures of persons with "
+                                       "a former employer"),
+    "noncompliant_share": ("share", "Employers willing to hire irregular workers / employers deciding at job starts, "
+                                    "seasonal and temporary work"),
+    "inspections_per_year": ("employers/year", "Employers visited by labour inspectors per year"),
+    "sanctions_per_year": ("employers/year", "Employers found with irregular workers (fined, excluded) per year"),
+    "irregular_found_per_year": ("persons/year", "Irregular workers found by labour inspections per year"),
 }
 
 
@@ -91,7 +104,7 @@ def to_dataset(sim) -> xr.Dataset:
     sector_of = [s.sectors.index(name) for _, name in s.markets]
     data_vars = {}
     for name, (dims, unit, description) in RECORDS.items():
-        values = getattr(sim.records, name)[first:last] * s.scale
+        values = getattr(sim.records, name)[first:last] * (1.0 if name in UNSCALED else s.scale)
         if dims == ("market",):
             grid = np.full((values.shape[0], n_dest, n_sector), np.nan)
             for m, (d, _) in enumerate(s.markets):
@@ -201,7 +214,15 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         keep = None if channel is None else ds.variables["market_channel"].transpose("destination", "sector").values == channel
         return ratio(sums(num, keep=keep), sums(den, keep=keep))
 
+    def rounds_per_year():
+        """Recruitment rounds per seasonal market (mean over them), per year of each group's months."""
+        keep = ds.variables["market_channel"].transpose("destination", "sector").values == "seasonal"
+        if not keep.any():
+            return np.full(len(months), np.nan)
+        return sums("recruitment_rounds", keep=keep) / keep.sum() / per_year
+
     seasonal = position("channel", "seasonal")
+    labour = position("channel", ["seasonal", "temporary"])
     other = ds.channel.isin(["temporary", "highly_skilled", "student", "researcher", "trainee"]).values[:, None, None]
     stays_ended = sums("stays_ended")
     first_timers = sums("seasonal_first_timers")
@@ -241,6 +262,14 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         "returnee_earnings_premium": ratio(sums("returnee_earnings"), sums("returnee_earnings_base")) - 1.0,
         "unemployment_end": ratio(sums("unemployed", last),
                                   sums("stock", last, pick=position("status", list(AT_HOME_NAMES)))),
+        "withdrawal_share": ratio(sums("withdrawals", pick=labour), sums("withdrawals", pick=labour, plus="departures")),
+        "over_request_ratio": market_share("requests", "vacancies", "seasonal"),
+        "recruitment_rounds_per_year": rounds_per_year(),
+        "employer_change_share": ratio(sums("employer_changes"), sums("returner_departures")),
+        "noncompliant_share": ratio(sums("noncompliant"), sums("hiring_decisions")),
+        "inspections_per_year": sums("inspections") / per_year,
+        "sanctions_per_year": sums("sanctions") / per_year,
+        "irregular_found_per_year": sums("irregular_found") / per_year,
     }
     for key in AT_END:  # no month, no end
         values[key] = np.where(empty, np.nan, values[key])

@@ -1,7 +1,8 @@
 """What the engine records: every output array with its dimensions, unit and meaning.
 
 The kernels add to these arrays (agent counts, or EUR for money); ``outputs.py`` weights them
-by ``scale`` and wraps them into an ``xarray.Dataset``. Dimension ``market`` becomes
+by ``scale`` (except the counts of employers and rounds in ``UNSCALED``: firms are not sampled)
+and wraps them into an ``xarray.Dataset``. Dimension ``market`` becomes
 ``(destination, sector)`` in the dataset; ``destination`` has a last entry ``none`` for
 persons not abroad.
 """
@@ -31,6 +32,25 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "queue_length": (OD, "applications", "Applications waiting at the consulate at the end of the month"),
     "wait_months_total": (OD, "months", "Sum of the waits of the applications decided this month"),
     "vacancies": (("market",), "positions/month", "Migrant-facing positions open at job start (after Community preference)"),
+    "requests": (("market",), "positions/month",
+                 "Places employers asked for when recruitment opened (seasonal work and studies: once a year; "
+                 "all-year markets: each month), covering the withdrawals they expect"),
+    "recruitment_rounds": (("market",), "rounds/month", "1 in a month the market's employers recruited (opened places)"),
+    "withdrawals": (("channel", *OD), "persons/month",
+                    "Selected persons (permit issued or held) who did not leave at the job start"),
+    "returner_departures": (OD, "persons/month", "Legal departures of persons with a former employer"),
+    "employer_changes": (OD, "persons/month", "Of them, departures to another employer than the last one"),
+    "noncompliant": (("market",), "employers/month",
+                     "Employers willing to hire irregular workers, counted at each job start (seasonal and temporary "
+                     "work)"),
+    "hiring_decisions": (("market",), "employers/month",
+                         "Employers deciding at a job start whether to take on irregular workers (seasonal and "
+                         "temporary work)"),
+    "inspections": (("market",), "employers/month", "Employers visited by labour inspectors"),
+    "sanctions": (("market",), "employers/month",
+                  "Employers found employing irregular workers (fined, excluded from the legal channels)"),
+    "irregular_found": (("market",), "persons/month", "Irregular workers found by labour inspections"),
+    "fines": (("market",), "EUR/month", "Fines imposed on employers for irregular workers found"),
     "filled_rehire": (("market",), "positions/month", "Positions filled by rehired former workers"),
     "filled_new": (("market",), "positions/month", "Positions filled by new recruits"),
     "filled_irregular": (("market",), "positions/month", "Positions filled by irregular workers (non-compliant employers)"),
@@ -80,6 +100,8 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "ltr_comebacks": (OD, "persons/month", "Long-term residents back from a stay in the origin country (not a departure or a trip)"),
 }
 Records = namedtuple("Records", list(RECORDS))
+#: records of firms and rounds, not of sampled persons: not weighted by ``scale``
+UNSCALED = ("recruitment_rounds", "hiring_decisions", "noncompliant", "inspections", "sanctions")
 
 
 def dim_sizes(n_origin: int, n_dest: int, n_comm: int, n_market: int) -> dict[str, int]:

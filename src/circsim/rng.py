@@ -54,6 +54,9 @@ SHORT_STAY = 33       # a multiple-entry visa holder makes a short stay
 DIASPORA = 34         # who is abroad at the start, and their histories (with sub-streams)
 DEMAND_ROUND = 35     # a market's offset for rounding its demand to whole agents (fixed for the run)
 BUSINESS_CLOSURE = 36 # a returnee's business closes
+WITHDRAW = 37         # a selected person withdraws at the job start
+REQUEST = 38          # stochastic rounding of an employer's request (over-requesting for expected withdrawals)
+INSPECT = 39          # a labour inspection visits an employer
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

@@ -176,3 +176,35 @@ def geometric_months(mean, u):
 def savings_target(typical, sd, individual_normal):
     """A person's savings target: the community's typical target times a lognormal effect exp(sd z)."""
     return typical * np.exp(sd * individual_normal)
+
+
+@njit(cache=True)
+def departure_probability(intercept, b_income, gain_eur):
+    """Probability that a selected person still leaves at the job start: logistic(intercept + b_income x gain/1000).
+
+    ``gain_eur``: the stay's income gain over staying home (wage less living cost less home earnings,
+    over the stay's months, at most a year). Withdrawal after selection is its complement."""
+    return logistic(intercept + b_income * gain_eur / 1000.0)
+
+
+@njit(cache=True)
+def labour_demand_factor(wage_bill, extra_cost, elasticity):
+    """Employers' demand relative to its level at a cost equal to the wage bill:
+    (wage bill / (wage bill + recruitment cost + permit fee)) ^ elasticity."""
+    if wage_bill <= 0:
+        return 1.0
+    return (wage_bill / (wage_bill + max(extra_cost, 0.0))) ** elasticity
+
+
+@njit(cache=True)
+def irregular_hiring_probability(compliance, deterrence, expected_fine_eur):
+    """Probability an employer short of workers takes on irregular ones: (1 - compliance) x
+    exp(-deterrence x expected fine / 1000), the expected fine being the yearly inspection probability it
+    perceives times the fine per worker (Becker 1968)."""
+    return (1.0 - compliance) * np.exp(-deterrence * expected_fine_eur / 1000.0)
+
+
+@njit(cache=True)
+def monthly_probability(rate_year):
+    """Monthly probability of an event with the given probability per year: 1 - (1 - rate)^(1/12)."""
+    return 1.0 - (1.0 - min(max(rate_year, 0.0), 1.0)) ** (1.0 / 12.0)

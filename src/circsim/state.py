@@ -83,6 +83,9 @@ F_UPGRADED = 8192     # moved up a skill level by a skills-transfer programme (t
 
 NEVER = -32768        # "no month" in int16 month fields
 HALF_MONTHS_PER_YEAR = 24  # unit of the legal-residence clock (study months count one half-month)
+#: employers never expect more than this share of their selected recruits to withdraw (a guard: requests
+#: stay within five times the places needed however few recruits a market's expectation rests on)
+MAX_EXPECTED_WITHDRAWAL = 0.8
 REFERENCE_AGE = 25.0  # age at which ``consider_hazard`` is stated (the age slope is relative to it)
 
 #: One array per attribute. Months are indices from the start of the run (burn-in included).
@@ -128,6 +131,7 @@ EMPLOYER_FIELDS = {
     "workers": np.int32,         # workers on the payroll now (legal and irregular)
     "offers": np.int32,          # offers out (applicants and approved not yet arrived)
     "irregular_ok": np.int8,     # this season the employer hires irregular workers
+    "excluded_until": np.int32,  # month an exclusion from the legal channels ends (found with irregular workers)
 }
 Employers = namedtuple("Employers", list(EMPLOYER_FIELDS))
 

@@ -48,6 +48,13 @@ Scratch = namedtuple("Scratch", [
     "prospect",        # [O, channel, D] chance that a pool registration leads to an offer within a year
     "select_prob",     # [O, M] probability a pool member is selected for market M this month
     "market_open",     # [M] open vacancies left in the market while recruiting
+    "rehire_round",    # [M] 1 when the market's recruitment opens this month (former workers are called back)
+    "job_withdrawn",   # [M, 12] selected recruits who withdrew at the job starts of the last 12 months (ring)
+    "job_left",        # [M, 12] selected recruits who left at the job starts of the last 12 months (ring)
+    "inspected",       # [E] 1 when a labour inspection visits the employer this month
+    "found",           # [E] irregular workers the inspection found at the employer this month
+    "inspect_ring",    # [M, 12] employers of the market inspected in each of the last 12 months (ring)
+    "irregular_at_work",  # [D] share of the irregular persons present working for an employer (last month)
     "market_ptr",      # [M] next employer to look at when placing a recruit
     "room",            # [E] employers with room when the agencies select, market by market
     "room_first",      # [M + 1] where each market's employers with room start in ``room``
@@ -191,6 +198,9 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
         emp_arrivals=f(n_employers, dtype=np.int64), rehire_mass=f(n_employers), rehire_calls=f(n_employers, dtype=np.int64),
         rehire_start=f(n_employers), rehire_cum=f(n_employers), pool=f((O, K, D)), intended=f((O, K, D, 12)),
         prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
+        rehire_round=f(M, dtype=np.int64), job_withdrawn=f((M, 12)), job_left=f((M, 12)),
+        inspected=f(n_employers, dtype=np.int64), found=f(n_employers, dtype=np.int64), inspect_ring=f((M, 12)),
+        irregular_at_work=f(D),
         market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),
         room_first=f(M + 1, dtype=np.int64), wage_index=np.ones(O), skilled_home=skilled,
         skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),

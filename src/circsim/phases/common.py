@@ -8,7 +8,8 @@ from numba import njit
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED, F_UPGRADED,
                      F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME,
-                     IRREGULAR, LONG_TERM, MEDIUM_SKILL, NEVER, RETURNEE, SEASONAL)
+                     IRREGULAR, LONG_TERM, MAX_EXPECTED_WITHDRAWAL, MEDIUM_SKILL, NEVER, RETURNEE,
+                     SEASONAL)
 
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
 
@@ -119,12 +120,33 @@ def stay_months(pol, t, m, d):
 
 
 @njit(cache=True, inline="always")
-def recruits_now(pol, t, cal, m):
-    """Does market ``m`` recruit in calendar month ``cal`` (0 = January)?"""
+def recruitment_round(pol, t, cal, m):
+    """Does market ``m`` recruit in calendar month ``cal`` (0 = January)? 0: no; 1: it opens recruitment
+    (employers call back former workers first); 2: a top-up round. Markets with a yearly intake recruit
+    from ``recruitment_lead`` months before the start until the month before it; others every month."""
     if not yearly_intake(pol, t, m):
-        return True
-    start = int(pol.market.season_start[t, m]) - 1
-    return cal == (start - int(pol.market.recruitment_lead[t, m])) % 12
+        return 1
+    before = (int(pol.market.season_start[t, m]) - 1 - cal) % 12  # months until the start
+    lead = int(pol.market.recruitment_lead[t, m])
+    if before == lead:
+        return 1
+    if 0 < before < lead:
+        return 2
+    return 0
+
+
+@njit(cache=True, inline="always")
+def expected_withdrawal(s, m):
+    """Share of market ``m``'s selected recruits that employers expect to withdraw: the share that did at
+    the job starts of the last 12 months (0 before any), at most ``MAX_EXPECTED_WITHDRAWAL``."""
+    withdrawn = 0.0
+    left = 0.0
+    for k in range(12):
+        withdrawn += s.job_withdrawn[m, k]
+        left += s.job_left[m, k]
+    if withdrawn + left <= 0:
+        return 0.0
+    return min(withdrawn / (withdrawn + left), MAX_EXPECTED_WITHDRAWAL)
 
 
 @njit(cache=True, inline="always")
@@ -166,9 +188,36 @@ def selectable(ban_end, t, age, sex, skill, k, age_min, age_max, female_only, st
 
 
 @njit(cache=True, inline="always")
-def market_demand_agents(pol, t, m, scale):
-    """The market's demand for third-country workers, in agents (after Community preference)."""
-    return pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
+def employer_cost_factor(pol, t, m, d):
+    """Employers' demand multiplier for the full cost of a stay (``rules.labour_demand_factor``): the wage
+    bill of a stay, plus the recruitment cost and the work-permit fee per stay (a multi-annual seasonal
+    permit spreads its fee over its years, averaged over origins by recruitment share; an all-year permit
+    over its months). 1 outside seasonal and temporary work."""
+    if not labour_market(pol, t, m):
+        return 1.0
+    mkt, cor = pol.market, pol.corridor
+    fee = pol.destination.work_permit_fee[t, d]
+    if int(mkt.channel[t, m]) == CH_SEASONAL:
+        months = stay_months(pol, t, m, d)
+        weight = 0.0
+        per_year = 0.0
+        for o in range(cor.recruitment_share.shape[1]):
+            weight += cor.recruitment_share[t, o, d]
+            per_year += cor.recruitment_share[t, o, d] / cor.seasonal_permit_years[t, o, d]
+        fee *= per_year / weight if weight > 0 else 1.0
+    else:
+        months = 12
+        fee *= 12.0 / pol.destination.temporary_permit_months[t, d]
+    return rules.labour_demand_factor(mkt.wage[t, m] * months, mkt.recruitment_cost[t, m] + fee,
+                                      pol.behaviour.labour_demand_elasticity[t])
+
+
+@njit(cache=True, inline="always")
+def market_demand_agents(pol, t, m, d, scale):
+    """The market's demand for third-country workers, in agents (after Community preference and the
+    response to the cost of recruiting them)."""
+    return (pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
+            * employer_cost_factor(pol, t, m, d))
 
 
 @njit(cache=True, inline="always")

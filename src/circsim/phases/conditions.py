@@ -4,7 +4,9 @@ The policy timeline needs no work here: every parameter is already an array inde
 month (see ``scenario/pack.py``); this phase derives this month's quantities from them: the
 expected yearly income gain, one-off cost and perceived risk of each channel to each
 destination, whether it is open to each origin, the success probability of the irregular
-route, the yearly ethical-recruitment allowance, and each employer's demand.
+route, the yearly ethical-recruitment allowance, each employer's demand (its share of the market's,
+which falls with the cost of recruiting: wage bill, recruitment cost, work-permit fee), and at a job
+start its willingness to hire irregular workers, deterred by the fine it expects.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
-from .common import (allocate_to_employers, clip01, market_offset, market_channel, market_demand_agents, quota_of, stay_months,
+from .common import (allocate_to_employers, clip01, labour_market, market_offset, market_channel, market_demand_agents, quota_of, stay_months,
                      work_starts_now)
 
 
@@ -32,7 +34,10 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for o in range(O):
         s.wage_index[o] *= (1.0 + org.home_wage_growth[t, o]) ** (1.0 / 12.0)
         for d in range(D):
-            s.removal[o, d] = rules.removal_probability_year(dst.detection_rate[t, d], org.readmission_cooperation[t, o])
+            # detection: the police's, and labour inspections at the employers of those at work (last month's share)
+            inspect = rules.monthly_probability(dst.inspection_rate[t, d]) * s.irregular_at_work[d]
+            detect = 1.0 - (1.0 - dst.detection_rate[t, d]) * (1.0 - inspect)
+            s.removal[o, d] = rules.removal_probability_year(detect, org.readmission_cooperation[t, o])
         # the irregular route: border control, document checks, anti-smuggling action
         anti = org.anti_smuggling[t, o]
         s.irregular_success[o] = ((1.0 - org.border_control[t, o])
@@ -79,9 +84,8 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for d in range(D):
         for k in range(N_CHANNEL):
             s.gain_months[k, d] = s.gain_months[k, d] / weight[k, d] if weight[k, d] > 0 else 12.0
-    # home: emigration raises wages, returnees' businesses and remittance-financed spending employ
-    # the unemployed, migration
-    # prevalence (last month's records); then the expected yearly income gains over staying
+    # home: emigration raises wages, returnees' businesses and remittance-financed spending employ the
+    # unemployed, migration prevalence (last month's records); then the expected yearly income gains
     for c in range(C):
         o = w.comm_origin[c]
         s.prevalence[c] = s.experienced[c] / s.residents[c] if s.residents[c] > 0 else 0.0
@@ -106,20 +110,31 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
             s.gain[c, CH_IRREGULAR, d] = 12.0 * (informal - b.irregular_living_cost[t] * dst.living_cost[t, d] - home)
     # employers: their share of the market's demand (s.emp_target, for the season or year when
     # taken on once a year), this month's demand, and at a job start their willingness to hire
-    # irregular workers
+    # irregular workers, deterred by the fine they expect: the share of the market's employers
+    # inspected in the last 12 months (certain re-inspection while excluded) times the fine
     # (per market first, then a tight loop over its employers: helpers taking the parameter tuples
     # cost about a microsecond a call, which per employer and month was half the run time)
     for m in range(M):
         lo, hi = w.market_first[m], w.market_first[m + 1]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, scale), market_offset(seed, m),
+        d = w.market_dest[m]
+        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, scale), market_offset(seed, m),
                               s.emp_target)
         working = True
         if market_channel(pol, t, m) == CH_SEASONAL:
             working = (cal - int(mkt.season_start[t, m]) + 1) % 12 < int(mkt.season_months[t, m])
         starts = work_starts_now(pol, t, cal, m)
         mean_compliance = mkt.compliance[t, m]
+        fine = dst.employer_fine[t, d]
+        deterrence = b.deterrence[t]
+        risk = min(s.inspect_ring[m, :].sum() / (hi - lo), 1.0)
+        labour = labour_market(pol, t, m)
         for j in range(lo, hi):
             e.demand[j] = s.emp_target[j] if working else 0
             if starts:
-                compliance = clip01(mean_compliance + e.compliance_offset[j])
-                e.irregular_ok[j] = 1 if rng.uniform(seed, rng.COMPLIANCE, t, j) >= compliance else 0
+                perceived = 1.0 if t < e.excluded_until[j] else risk
+                q = rules.irregular_hiring_probability(clip01(mean_compliance + e.compliance_offset[j]), deterrence,
+                                                       perceived * fine)
+                e.irregular_ok[j] = 1 if rng.uniform(seed, rng.COMPLIANCE, t, j) < q else 0
+                if labour:
+                    rec.hiring_decisions[t, m] += 1
+                    rec.noncompliant[t, m] += e.irregular_ok[j]

@@ -1,6 +1,9 @@
 """Phase 4 — Departures, and the job start of each market.
 
-Approved applicants leave when their job (or studies, research, training) starts: seasonal
+Approved applicants leave when their job (or studies, research, training) starts, after a last
+decision in seasonal and temporary work: they go with probability logistic(departure_intercept +
+beta_income x the stay's gain / 1000), and otherwise withdraw (the offer is cancelled; the market
+remembers the withdrawal, and its employers over-request next time). Leavers go: seasonal
 workers for the season (at most the destination's maximum months a year), the others until
 their permit ends. Where the origin runs pre-departure training, a share of departing legal
 migrants is trained (human capital, and a better chance of rehire). Irregular entrants who
@@ -16,17 +19,20 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .. import rng
+from .. import rng, rules
 from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
                      F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL)
-from .common import labour_market, stay_months, work_starts_now
+from .common import cancel_offer, home_earnings_of, labour_market, stay_months, work_starts_now
 
 
 @njit(cache=True)
 def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
     M = w.market_dest.shape[0]
+    b = pol.behaviour
     s.emp_arrivals[:] = 0
+    s.job_withdrawn[:, t % 12] = 0.0
+    s.job_left[:, t % 12] = 0.0
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == APPROVED and p.stay_end[i] <= t:
@@ -35,7 +41,23 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             d = w.market_dest[m]
             o = w.comm_origin[p.community[i]]
             k = p.channel[i]
+            if labour_market(pol, t, m):
+                # the last decision: go, or withdraw (the stay's income gain against unobserved circumstances)
+                months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12
+                wage = pol.market.wage[t, m] * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
+                gain = months * (wage - pol.destination.living_cost[t, d] - home_earnings_of(p, i, s, pol, t))
+                go = rules.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
+                if rng.uniform(seed, rng.WITHDRAW, t, p.pid[i]) >= go:
+                    rec.withdrawals[t, k, o, d] += 1
+                    s.job_withdrawn[m, t % 12] += 1.0
+                    cancel_offer(p, i, e)
+                    continue
+                s.job_left[m, t % 12] += 1.0
             flags = p.flags[i]
+            if p.last_employer[i] >= 0:
+                rec.returner_departures[t, o, d] += 1
+                if p.last_employer[i] != j:
+                    rec.employer_changes[t, o, d] += 1
             if not (flags & F_TRAINED) and rng.uniform(seed, rng.TRAINING, t, p.pid[i]) < pol.origin.predeparture_training[t, o]:
                 flags |= np.uint16(F_TRAINED)
                 p.human_capital[i] += pol.behaviour.training_hc_gain[t]

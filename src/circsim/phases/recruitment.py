@@ -1,8 +1,12 @@
 """Phase 2 — Recruitment: employers (and universities, institutes, training firms) fill places.
 
-In a market's recruitment month (every month for all-year markets; once a year, ahead of the
-season or academic year, for seasonal work and studies) each employer opens its share of the
-market's migrant demand less the workers and offers it has. Former workers with a good record
+Seasonal work and studies recruit in rounds, each month from ``recruitment_lead`` months before
+the season or academic year until the month before it (top-up rounds replace refused, lost and
+unmatched offers); other markets recruit every month. In each round each employer not excluded
+from the legal channels (found with irregular workers) asks for its share of the market's migrant
+demand less its workers, divided by one minus the share of selected recruits the market saw
+withdraw at the job starts of the last 12 months (over-requesting), less the offers it has out.
+When recruitment opens (every month for all-year markets), former workers with a good record
 are offered rehire first: each former worker's rehire probability q (employer rehire
 propensity, raised by the scheme's rehire priority, by pre-departure training and by a tie kept
 through short stays) adds to the employer's expected callbacks X; the employer calls back
@@ -28,8 +32,8 @@ from .. import rng, rules
 from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_TEMPORARY,
                      F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, HIGH_SKILL,
                      LEGAL_CHANNELS)
-from .common import (age_years, clip01, is_at_home_free, job_start, market_channel, permit_months, quota_of,
-                     recruits_now, selectable)
+from .common import (age_years, clip01, expected_withdrawal, is_at_home_free, job_start, market_channel, permit_months,
+                     quota_of, recruitment_round, selectable)
 
 
 @njit(cache=True, inline="always")
@@ -127,15 +131,26 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     n_open = 0
     for m in range(M):
         s.market_open[m] = 0
-        recruiting = recruits_now(pol, t, cal, m)
+        rnd = recruitment_round(pol, t, cal, m)
+        s.rehire_round[m] = 1 if rnd == 1 else 0
+        keep = 1.0 - expected_withdrawal(s, m)
         for j in range(w.market_first[m], w.market_first[m + 1]):
             s.emp_open[j] = 0
-            if recruiting:
-                gap = s.emp_target[j] - e.workers[j] - e.offers[j]
-                if gap > 0:
-                    s.emp_open[j] = gap
-                    s.market_open[m] += gap
-                    n_open += gap
+            if rnd == 0 or t < e.excluded_until[j]:
+                continue
+            need = s.emp_target[j] - e.workers[j]
+            if need <= 0:
+                continue
+            # requests cover the withdrawals expected among the offers (over-requesting)
+            gap = rng.stochastic_round(need / keep, seed, rng.REQUEST, t, j) - e.offers[j]
+            if gap > 0:
+                s.emp_open[j] = gap
+                s.market_open[m] += gap
+                n_open += gap
+        if s.market_open[m] > 0:
+            rec.recruitment_rounds[t, m] += 1
+            if rnd == 1:
+                rec.requests[t, m] += s.market_open[m]
     if n_open == 0:
         return
     # 1. rehire: each employer calls back min(open places, stochastic round of the expected
@@ -147,7 +162,8 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     for i in range(p.status.shape[0]):
         if is_at_home_free(p.status[i]):
             j = p.last_employer[i]
-            if j >= 0 and s.emp_open[j] > 0 and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire):
+            if (j >= 0 and s.emp_open[j] > 0 and s.rehire_round[e.market[j]] == 1
+                    and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire)):
                 s.rehire_mass[j] += rehire_chance(p, i, e, j, pol, t, w)
     for j in range(e.market.shape[0]):
         s.rehire_cum[j] = 0.0

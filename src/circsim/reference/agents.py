@@ -75,6 +75,9 @@ class Employer(mesa.Agent):
         self.irregular_ok = 0           # this season the employer hires irregular workers
         self.open = 0                   # vacancies still open (recruitment, then job start)
         self.arrivals = 0               # workers who arrived this month
+        self.excluded_until = 0         # month an exclusion from the legal channels ends
+        self.inspected = False          # a labour inspection visits this month
+        self.found = 0                  # irregular workers the inspection found this month
 
 
 class Person(mesa.Agent):

@@ -27,8 +27,10 @@ class ConditionsPhase:
             o = origin.index
             origin.wage_index *= (1.0 + float(org.home_wage_growth[t, o])) ** (1.0 / 12.0)
             for d in range(D):
-                origin.removal[d] = formulas.removal_probability_year(dst.detection_rate[t, d],
-                                                                   org.readmission_cooperation[t, o])
+                # the police's detection, and labour inspections at the employers of those at work
+                inspect = formulas.monthly_probability(dst.inspection_rate[t, d]) * self.irregular_at_work[d]
+                detect = 1.0 - (1.0 - dst.detection_rate[t, d]) * (1.0 - inspect)
+                origin.removal[d] = formulas.removal_probability_year(detect, org.readmission_cooperation[t, o])
             # the irregular route: border control, document checks, anti-smuggling action
             origin.irregular_success = ((1.0 - org.border_control[t, o])
                                         * (1.0 - b.document_fraud_share[t] * org.travel_document_security[t, o])
@@ -144,5 +146,13 @@ class ConditionsPhase:
             else:
                 employer.demand = employer.target
             if market.work_starts_now(t, cal):
-                compliance = clip01(mkt.compliance[t, m] + employer.compliance_offset)
-                employer.irregular_ok = 1 if rng.uniform(self.seed, rng.COMPLIANCE, t, employer.index) >= compliance else 0
+                # deterred by the expected fine: the share of the market's employers inspected in the last 12
+                # months (certain re-inspection while excluded) x the fine per worker
+                risk = 1.0 if t < employer.excluded_until else min(sum(market.inspected) / len(market.employers), 1.0)
+                q = formulas.irregular_hiring_probability(clip01(mkt.compliance[t, m] + employer.compliance_offset),
+                                                          self.policy.behaviour.deterrence[t],
+                                                          risk * self.policy.destination.employer_fine[t, market.destination])
+                employer.irregular_ok = 1 if rng.uniform(self.seed, rng.COMPLIANCE, t, employer.index) < q else 0
+                if market.labour_market(t):
+                    self.records.hiring_decisions[t, m] += 1
+                    self.records.noncompliant[t, m] += employer.irregular_ok

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import rng
+from . import formulas
 from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
                      F_TRAINED, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE)
@@ -17,14 +18,38 @@ class DeparturesPhase:
         """Phase 4: departures in slot order, then the job start of each market."""
         for employer in self.employers:
             employer.arrivals = 0
+        for market in self.markets:
+            market.withdrawn[t % 12] = 0.0
+            market.left[t % 12] = 0.0
         for person in self.persons():
             if person.status == APPROVED and person.stay_end <= t:
-                self.depart_legally(person, t)
+                if not self.withdraws(person, t):
+                    self.depart_legally(person, t)
             elif person.at_home_free and person.channel == CH_IRREGULAR:
                 self.enter_irregularly(person, t)
             elif person.status == LONG_TERM_AWAY:
                 self.end_stay_at_home(person, t)
         self.job_start(t, cal)
+
+    def withdraws(self, person, t: int) -> bool:
+        """The last decision before a job in seasonal or temporary work: go, or withdraw (the stay's income
+        gain over home earnings, at most a year's, against unobserved circumstances)."""
+        market = person.employer.market
+        if not market.labour_market(t):
+            return False
+        pol, b = self.policy, self.policy.behaviour
+        k, d = person.channel, market.destination
+        months = market.stay_months(t) if k == CH_SEASONAL else 12
+        wage = pol.market.wage[t, market.index] * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
+        gain = months * (wage - pol.destination.living_cost[t, d] - person.home_earnings(t))
+        go = formulas.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
+        if person.draw(rng.WITHDRAW, t) >= go:
+            self.records.withdrawals[t, k, person.origin, d] += 1
+            market.withdrawn[t % 12] += 1.0
+            person.cancel_offer()
+            return True
+        market.left[t % 12] += 1.0
+        return False
 
     def depart_legally(self, person, t: int) -> None:
         """Leave for the job: pre-departure training maybe; a seasonal stay or a stay until the permit ends."""
@@ -33,6 +58,10 @@ class DeparturesPhase:
         market = employer.market
         o, d, k = person.origin, market.destination, person.channel
         flags = person.flags
+        if person.last_employer is not None:
+            rec.returner_departures[t, o, d] += 1
+            if person.last_employer is not employer:
+                rec.employer_changes[t, o, d] += 1
         if not flags & F_TRAINED and person.draw(rng.TRAINING, t) < pol.origin.predeparture_training[t, o]:
             flags |= F_TRAINED
             person.human_capital = as_float32(person.human_capital + pol.behaviour.training_hc_gain[t])

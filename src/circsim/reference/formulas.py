@@ -166,3 +166,25 @@ def savings_target(typical: float, sd: float, individual_normal: float) -> float
     """``savings_target × exp(savings_target_sd × z)``: the community's typical target, lognormal across
     persons (ODD 6)."""
     return typical * math.exp(sd * individual_normal)
+
+
+def departure_probability(intercept, b_income, gain_eur) -> float:
+    """A selected person still leaves at the job start: logistic(intercept + b_income × gain / 1000)."""
+    return logistic(intercept + b_income * gain_eur / 1000.0)
+
+
+def labour_demand_factor(wage_bill, extra_cost, elasticity) -> float:
+    """Employers' demand relative to its level at a cost equal to the wage bill."""
+    if wage_bill <= 0:
+        return 1.0
+    return (wage_bill / (wage_bill + max(extra_cost, 0.0))) ** elasticity
+
+
+def irregular_hiring_probability(compliance, deterrence, expected_fine_eur) -> float:
+    """An employer short of workers takes on irregular ones: (1 - compliance) × exp(-deterrence × fine / 1000)."""
+    return (1.0 - compliance) * math.exp(-deterrence * expected_fine_eur / 1000.0)
+
+
+def monthly_probability(rate_year) -> float:
+    """Monthly probability of an event with the given probability per year."""
+    return 1.0 - (1.0 - min(max(rate_year, 0.0), 1.0)) ** (1.0 / 12.0)

@@ -55,6 +55,7 @@ class ReferenceModel(ConditionsPhase, RecruitmentPhase, ApplicationsPhase, Depar
         sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
         self.records = allocate(s.total_months, sizes)
         self.dest_wage: list[float] = []
+        self.irregular_at_work = [0.0] * len(s.destinations)  # share of irregular persons at work, last month
         self.t = 0
         build(self)
 

@@ -14,8 +14,9 @@ from .world import permit_months, quota_of
 
 
 class RecruitmentPhase:
-    """Employers (universities, institutes, training firms) open places; former workers are rehired;
-    the origin agencies select recruits from their pools within quotas and the ethical cap."""
+    """Employers (universities, institutes, training firms) open places, asking for more than they need
+    to cover the withdrawals they expect, in rounds until the start; former workers are rehired when
+    recruitment opens; the origin agencies select recruits from their pools within quotas and the ethical cap."""
 
     def quota_left(self, o: int, d: int, k: int, t: int) -> float:
         """Offers (agents) the corridor o -> d may still make on channel ``k`` this calendar year."""
@@ -86,15 +87,26 @@ class RecruitmentPhase:
         n_open = 0
         for market in self.markets:
             market.open = 0
-            recruiting = market.recruits_now(t, cal)
+            rnd = market.recruitment_round(t, cal)
+            market.rehire_round = rnd == 1
+            keep = 1.0 - market.expected_withdrawal()
             for employer in market.employers:
                 employer.open = 0
-                if recruiting:
-                    gap = employer.target - employer.workers - employer.offers
-                    if gap > 0:
-                        employer.open = gap
-                        market.open += gap
-                        n_open += gap
+                if rnd == 0 or t < employer.excluded_until:
+                    continue
+                need = employer.target - employer.workers
+                if need <= 0:
+                    continue
+                # requests cover the withdrawals expected among the offers (over-requesting)
+                gap = int(rng.stochastic_round(need / keep, self.seed, rng.REQUEST, t, employer.index)) - employer.offers
+                if gap > 0:
+                    employer.open = gap
+                    market.open += gap
+                    n_open += gap
+            if market.open > 0:
+                self.records.recruitment_rounds[t, market.index] += 1
+                if rnd == 1:
+                    self.records.requests[t, market.index] += market.open
         if n_open == 0:
             return
         self._rehire_and_count_pools(t, cal)
@@ -124,7 +136,7 @@ class RecruitmentPhase:
         mass = {}
         for person in self.persons():
             former = person.last_employer
-            if (person.at_home_free and former is not None and former.open > 0
+            if (person.at_home_free and former is not None and former.open > 0 and former.market.rehire_round
                     and self._rehire_eligible(person, t, retire)):
                 mass[former.index] = mass.get(former.index, 0.0) + self.rehire_probability(person, former, t)
         calls, start, cum = {}, {}, {}

@@ -20,12 +20,19 @@ class ReturnPhases:
         capacity; bans."""
         pol, rec = self.policy, self.records
         dst = pol.destination
+        D = len(self.scenario.destinations)
         capacity = [int(rng.stochastic_round(dst.return_capacity[t, d] / self.scale, self.seed, rng.RETURN_CAPACITY, t, d))
-                    for d in range(len(self.scenario.destinations))]
+                    for d in range(D)]
+        self.inspect(t)
+        present, at_work = [0.0] * D, [0.0] * D
         for person in self.persons():
             if person.status != IRREGULAR:
                 continue
             o, d = person.origin, person.destination
+            employer = person.employer
+            present[d] += 1.0
+            if employer is not None:
+                at_work[d] += 1.0
             if (dst.regularisation[t, d] > 0.5 and t - person.last_departure >= dst.regularisation_min_months[t, d]
                     and (person.employer is not None or dst.regularisation_employment[t, d] < 0.5)):
                 person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them
@@ -36,9 +43,15 @@ class ReturnPhases:
                 person.flags &= ~F_DECIDED
                 rec.regularisations[t, o, d] += 1
                 continue
-            if person.draw(rng.DETECT, t) >= dst.detection_rate[t, d]:
+            found = employer is not None and employer.inspected
+            if not found and person.draw(rng.DETECT, t) >= dst.detection_rate[t, d]:
                 continue
             rec.detections[t, o, d] += 1
+            if found:  # the employer is fined for the worker and lets them go
+                employer.found += 1
+                rec.irregular_found[t, employer.market.index] += 1
+                rec.fines[t, employer.market.index] += dst.employer_fine[t, d]
+                person.release_employer()
             if not person.flags & F_DECIDED:  # one decision per irregular episode
                 rec.return_decisions[t, o, d] += 1
                 person.flags |= F_DECIDED
@@ -48,6 +61,28 @@ class ReturnPhases:
                 person.go_home(t, R_ENFORCED, False)
                 person.ban_end = t + 12 * int(dst.ban_years[t, d])
                 person.flags = (person.flags | F_BANNED_ONCE) & ~F_GOOD_RECORD
+        for employer in self.employers:  # found with irregular workers: fined (above) and excluded
+            if employer.found > 0:
+                rec.sanctions[t, employer.market.index] += 1
+                employer.excluded_until = t + 12 * int(dst.exclusion_years[t, employer.market.destination])
+        self.irregular_at_work = [at_work[d] / present[d] if present[d] > 0 else 0.0 for d in range(D)]
+
+    def inspect(self, t: int) -> None:
+        """Labour inspectors visit employers of seasonal and temporary work (``inspection_rate`` a year)."""
+        rate = self.policy.destination.inspection_rate
+        for market in self.markets:
+            market.inspected[t % 12] = 0.0
+            for employer in market.employers:
+                employer.inspected = False
+                employer.found = 0
+            if rate[t, market.destination] <= 0 or not market.labour_market(t):
+                continue
+            visit = formulas.monthly_probability(rate[t, market.destination])
+            for employer in market.employers:
+                if rng.uniform(self.seed, rng.INSPECT, t, employer.index) < visit:
+                    employer.inspected = True
+                    market.inspected[t % 12] += 1.0
+                    self.records.inspections[t, market.index] += 1
 
     def returns(self, t: int, cal: int) -> None:
         """Phase 8: circular stays and voluntary returns from abroad; spending, businesses and short stays at home."""

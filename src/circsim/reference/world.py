@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
+from . import formulas
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, F_BUSINESS,
-                     F_EVER_MIGRATED, HIGH_SKILL, N_CHANNEL)
+                     F_EVER_MIGRATED, HIGH_SKILL, MAX_EXPECTED_WITHDRAWAL, N_CHANNEL)
 from ..world import community_agents
 from .agents import Community, Employer, Person
 
@@ -52,6 +53,10 @@ class Market:
         self.employers: list[Employer] = []
         self.open = 0          # vacancies still open while recruiting
         self.ptr = 0           # next employer (position in ``employers``) to look at for a recruit
+        self.rehire_round = False  # recruitment opens this month: former workers are called back
+        self.withdrawn = [0.0] * 12  # selected recruits who withdrew at the job starts of the last 12 months
+        self.left = [0.0] * 12       # selected recruits who left at the job starts of the last 12 months
+        self.inspected = [0.0] * 12  # employers inspected in each of the last 12 months
 
     def _p(self, name: str, t: int) -> float:
         return getattr(self.model.policy.market, name)[t, self.index]
@@ -73,12 +78,26 @@ class Market:
         cap = self.model.policy.destination.seasonal_max_months[t, self.destination]
         return int(min(self._p("season_months", t), cap))
 
-    def recruits_now(self, t: int, cal: int) -> bool:
-        """Recruitment month (every month for all-year markets)."""
+    def recruitment_round(self, t: int, cal: int) -> int:
+        """0: no recruitment this month; 1: recruitment opens (former workers are called back first); 2: a
+        top-up round. Yearly intakes recruit from ``recruitment_lead`` months before the start until the month
+        before it; all-year markets every month."""
         if not self.yearly_intake(t):
-            return True
-        start = int(self._p("season_start", t)) - 1
-        return cal == (start - int(self._p("recruitment_lead", t))) % 12
+            return 1
+        before = (int(self._p("season_start", t)) - 1 - cal) % 12
+        lead = int(self._p("recruitment_lead", t))
+        if before == lead:
+            return 1
+        return 2 if 0 < before < lead else 0
+
+    def expected_withdrawal(self) -> float:
+        """Share of selected recruits employers expect to withdraw: the share that did at the job starts of the
+        last 12 months (0 before any), capped."""
+        withdrawn = sum(self.withdrawn)
+        left = sum(self.left)
+        if withdrawn + left <= 0:
+            return 0.0
+        return min(withdrawn / (withdrawn + left), MAX_EXPECTED_WITHDRAWAL)
 
     def work_starts_now(self, t: int, cal: int) -> bool:
         """Season or academic year start (every month for all-year markets)."""
@@ -92,9 +111,30 @@ class Market:
             return t
         return t + (int(self._p("season_start", t)) - 1 - cal) % 12
 
+    def cost_factor(self, t: int) -> float:
+        """Employers' demand multiplier for the full cost of a stay: wage bill, recruitment cost, the work-permit
+        fee per stay (multi-annual seasonal permits spread it over their years); 1 outside labour markets."""
+        if not self.labour_market(t):
+            return 1.0
+        pol = self.model.policy
+        d = self.destination
+        fee = pol.destination.work_permit_fee[t, d]
+        if self.channel(t) == CH_SEASONAL:
+            months = self.stay_months(t)
+            weight = per_year = 0.0
+            for o in range(len(self.model.scenario.origins)):
+                weight += pol.corridor.recruitment_share[t, o, d]
+                per_year += pol.corridor.recruitment_share[t, o, d] / pol.corridor.seasonal_permit_years[t, o, d]
+            fee *= per_year / weight if weight > 0 else 1.0
+        else:
+            months = 12
+            fee *= 12.0 / pol.destination.temporary_permit_months[t, d]
+        return formulas.labour_demand_factor(self._p("wage", t) * months, self._p("recruitment_cost", t) + fee,
+                                             pol.behaviour.labour_demand_elasticity[t])
+
     def demand_agents(self, t: int) -> float:
-        """Demand for third-country workers in agents, after Community preference."""
-        return self._p("demand", t) / self.model.scale * (1.0 - self._p("community_preference", t))
+        """Demand for third-country workers in agents, after Community preference and the cost response."""
+        return self._p("demand", t) / self.model.scale * (1.0 - self._p("community_preference", t)) * self.cost_factor(t)
 
 
 def quota_of(policy, t: int, o: int, d: int, k: int) -> float:

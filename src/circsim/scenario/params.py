@@ -218,6 +218,17 @@ PARAMS: list[Param] = [
        "fundamental rights of migrants in an irregular situation: overcrowded shared housing; uncertain"),
     _p("irregular_employment", B, 0.6, 0.0, 1.0, "1/month",
        "Probability that an irregular person without an employer finds informal work in a month"),
+    _p("departure_intercept", B, 1.0, -10.0, 10.0, "log-odds",
+       "Log-odds that a selected person still leaves at the job start before the stay's income gain, which enters with "
+       "beta_income (withdrawal after selection: family circumstances, other work; unobserved)",
+       source=HUELVA + ": 14,411 of 19,179 authorised travelled in 2019 (fitted there)"),
+    _p("labour_demand_elasticity", B, 0.5, 0.0, 3.0, "elasticity",
+       "Elasticity of employers' demand for migrant labour with respect to its full cost per stay (wage bill plus "
+       "recruitment cost and the work-permit fee per stay); demand is stated at a cost equal to the wage bill",
+       source="hired farm labour demand: own-wage elasticities about -0.3 to -1 (uncertain; see docs/ODD.md)"),
+    _p("deterrence", B, 1.0, 0.0, 10.0, "log-probability per 1000 EUR",
+       "Fall of an employer's willingness to hire irregular workers per 1000 EUR of expected fine per irregular "
+       "worker (yearly inspection probability it perceives x fine); declared uncertain (Becker 1968)"),
     _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
        "Share of the seasonal workforce at the start that had worked an earlier season (past seasons are "
        "geometric with this ratio)", source=HUELVA + ": about 15,000 repeat workers of 21,500", dynamic=False),
@@ -311,6 +322,20 @@ PARAMS: list[Param] = [
     _p("allowed_absence_months", D, 12, 1, 120, "months",
        "Absence from the EU a long-term resident may take without losing the status",
        source="Directive 2003/109/EC: 12 consecutive months", integer=True),
+    _p("inspection_rate", D, 0.01, 0.0, 1.0, "1/year",
+       "Share of employers in seasonal and temporary work that labour inspectors visit a year (irregular workers "
+       "found are detected; the employer is fined and excluded)",
+       source="Italy 2024: 8,847 agricultural inspections, under 1 % of farms (INL data via Fondazione Metes)"),
+    _p("employer_fine", D, 10001.0, 0.0, 1e6, "EUR per worker",
+       "Fine per irregular worker found at an inspected employer",
+       source="Spain, Ley Organica 4/2000 art. 54.1.d and 55: EUR 10,001 to 100,000 per worker"),
+    _p("exclusion_years", D, 5, 0, 20, "years",
+       "Years an employer found with irregular workers may not recruit through the legal channels",
+       source="Directive 2009/52/EC art. 7: exclusion from public benefits, aid and procurement for up to 5 years",
+       integer=True),
+    _p("work_permit_fee", D, 0.0, 0.0, 1e5, "EUR per permit",
+       "Fee an employer pays for each new work authorisation (a multi-annual seasonal permit pays it once for its "
+       "years)"),
     _p("regularisation", D, 0, 0, 1, "flag", "1 in a month when a regularisation programme runs (set it by the timeline)",
        integer=True),
     _p("regularisation_min_months", D, 12, 0, 240, "months", "Months present needed to be regularised", integer=True),
@@ -338,6 +363,8 @@ PARAMS: list[Param] = [
     _p("employer_trait_sd", M, 0.1, 0.0, 1.0, "probability",
        "Standard deviation of an employer's rehire propensity and compliance around the sector's means",
        source="assumption", dynamic=False),
+    _p("recruitment_cost", M, 0.0, 0.0, 1e5, "EUR per recruit",
+       "Cost to the employer of bringing a worker for a stay (travel, agency, administration; not the permit fee)"),
     _p("community_preference", M, 0.1, 0.0, 1.0, "share", "Share of vacancies filled first by domestic / EU workers"),
     # --- corridors (origin x destination pairs: bilateral agreements) --------------------
     _p("quota_seasonal", K, 1e7, 0.0, 1e8, "persons/year", "Seasonal-scheme offers per calendar year (partnership quota)"),

@@ -1,0 +1,113 @@
+"""Employers who decide (issue: employers): recruitment rounds and over-requesting, withdrawal after
+selection, demand that responds to the cost of recruiting, labour inspections and sanctions.
+
+Paired-seed comparisons (common random numbers), one-sided as in ``test_policies.py``.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+
+import circsim
+from test_policies import higher
+
+SEEDS = (1, 2, 3, 4)
+WORLD = dict(persons=8000, years=6, burn_in_years=3)
+SEASONAL = {"market_channel": "seasonal"}
+
+
+@lru_cache(maxsize=None)
+def _runs(name: str, overrides: tuple = ()):
+    s = circsim.load_scenario(name, **WORLD, **dict(overrides))
+    return [circsim.run(s, seed) for seed in SEEDS]
+
+
+def runs(name="baseline", **overrides):
+    return _runs(name, tuple(sorted(overrides.items())))
+
+
+def H(key):
+    return lambda ds: circsim.headline(ds)[key]
+
+
+def seasonal(var):
+    """A market record summed over the seasonal markets."""
+    return lambda ds: float(ds[var].where(ds.market_channel == "seasonal").sum())
+
+
+def test_withdrawal_is_a_decision_on_the_stays_gain():
+    """Selected persons withdraw less when the stay pays more, and more when circumstances at home weigh more
+    (a lower intercept)."""
+    base = runs()
+    higher(base, runs(departure_intercept=-1.0), H("withdrawal_share"))
+    higher(runs(**{"destinations.Spain.sectors.seasonal_agriculture.wage": 1400.0}), base, H("withdrawal_share"))
+
+
+def test_employers_over_request_to_cover_the_withdrawals_they_expect():
+    """Where recruits withdraw, employers ask for more places than they need (requests / vacancies above 1),
+    and arrivals stay close to the need: the shortage rises far less than the withdrawal share."""
+    few, many = runs(departure_intercept=6.0), runs(departure_intercept=-0.5)
+    ratio = lambda ds: seasonal("requests")(ds) / seasonal("vacancies")(ds)  # noqa: E731
+    higher(few, many, ratio)
+    withdrawn = [np.mean([H("withdrawal_share")(ds) for ds in r]) for r in (few, many)]
+    unfilled = [np.mean([H("shortage_rate_seasonal")(ds) for ds in r]) for r in (few, many)]
+    assert withdrawn[1] - withdrawn[0] > 0.2, withdrawn
+    assert unfilled[1] - unfilled[0] < 0.5 * (withdrawn[1] - withdrawn[0]), (withdrawn, unfilled)
+
+
+def test_top_up_rounds_lower_the_unfilled_share():
+    """Recruiting in three monthly rounds before the season (instead of one) leaves fewer places empty."""
+    one, three = runs(recruitment_lead=1), runs(recruitment_lead=3)
+    higher(three, one, H("shortage_rate_seasonal"))
+    assert np.mean([H("recruitment_rounds_per_year")(ds) for ds in three]) > 2.0
+
+
+def test_recruitment_costs_and_permit_fees_lower_requests():
+    base = runs()
+    higher(runs(recruitment_cost=2000.0), base, seasonal("requests"))
+    higher(runs(work_permit_fee=1500.0), base, seasonal("requests"))
+
+
+def test_multiannual_permits_raise_requests_where_they_cut_costs():
+    """A multi-annual permit spreads the employer's permit fee over its years: more demand where there is a fee,
+    the same demand where there is none."""
+    fee = dict(work_permit_fee=1500.0)
+    higher(runs(**fee), runs(**fee, seasonal_permit_years=3), seasonal("vacancies"))
+    free = [seasonal("vacancies")(ds) for ds in runs()]
+    free3 = [seasonal("vacancies")(ds) for ds in runs(seasonal_permit_years=3)]
+    assert free == free3
+
+
+def test_inspections_lower_irregular_employment_and_overstays():
+    """Labour inspections find irregular workers (detected, the employer fined and excluded), deter employers
+    from hiring them, and raise the removal risk that overstayers weigh."""
+    none, some = runs(inspection_rate=0.0), runs(inspection_rate=0.3)
+    higher(some, none, lambda ds: float(ds.filled_irregular.sum()))
+    higher(some, none, H("noncompliant_share"))
+    higher(some, none, H("overstay_rate"))
+    higher(none, some, lambda ds: float(ds.sanctions.sum()))
+    assert all(float(ds.inspections.sum()) == 0 and float(ds.fines.sum()) == 0 for ds in none)
+
+
+def test_a_sanctioned_employer_is_excluded_from_the_legal_channels():
+    """One employer per market, inspected every month, willing to hire irregular workers: once found with any,
+    it requests no place through the legal channels for ``exclusion_years``."""
+    s = circsim.load_scenario("baseline", persons=4000, years=8, burn_in_years=1, employers=1, inspection_rate=1.0,
+                              compliance=0.0, deterrence=0.0, exclusion_years=3, asc_irregular=0.0)
+    ds = circsim.run(s, 3)
+    sanctions = ds.sanctions.stack(m=("destination", "sector")).dropna("m")
+    requests = ds.requests.stack(m=("destination", "sector")).dropna("m")
+    checked = 0
+    for m in sanctions.m.values:
+        months = np.flatnonzero(sanctions.sel(m=m).values > 0)
+        if len(months):
+            first = months[0]
+            assert float(requests.sel(m=m)[first + 1:first + 36].sum()) == 0.0, m
+            checked += 1
+    assert checked > 0
+
+
+def test_employer_changes_among_returners_are_recorded():
+    """Returners who go back to another employer (recruited anew by the agency) are a share between 0 and 1."""
+    shares = [H("employer_change_share")(ds) for ds in runs()]
+    assert all(0.0 < x < 1.0 for x in shares), shares
