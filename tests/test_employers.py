@@ -45,8 +45,10 @@ def test_withdrawal_is_a_decision_on_the_stays_gain():
 
 def test_employers_over_request_to_cover_the_withdrawals_they_expect():
     """Where recruits withdraw, employers ask for more places than they need (requests / vacancies above 1),
-    and arrivals stay close to the need: the shortage rises far less than the withdrawal share."""
-    few, many = runs(departure_intercept=6.0), runs(departure_intercept=-0.5)
+    and where consulates keep up, arrivals stay close to the need: the shortage rises far less than the
+    withdrawal share. (Where they do not, or quotas bind, the extra requests are lost.)"""
+    open_consulates = dict(consular_capacity=1e6, quota_seasonal=1e7)
+    few, many = runs(departure_intercept=6.0, **open_consulates), runs(departure_intercept=-0.5, **open_consulates)
     ratio = lambda ds: seasonal("requests")(ds) / seasonal("vacancies")(ds)  # noqa: E731
     higher(few, many, ratio)
     withdrawn = [np.mean([H("withdrawal_share")(ds) for ds in r]) for r in (few, many)]

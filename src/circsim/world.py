@@ -55,6 +55,7 @@ Scratch = namedtuple("Scratch", [
     "found",           # [E] irregular workers the inspection found at the employer this month
     "inspect_ring",    # [M, 12] employers of the market inspected in each of the last 12 months (ring)
     "irregular_at_work",  # [D] share of the irregular persons present working for an employer (last month)
+    "informal_work",   # [D] factor of informal work left by deterred employers (1 without inspections)
     "market_ptr",      # [M] next employer to look at when placing a recruit
     "room",            # [E] employers with room when the agencies select, market by market
     "room_first",      # [M + 1] where each market's employers with room start in ``room``
@@ -200,7 +201,7 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
         prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
         rehire_round=f(M, dtype=np.int64), job_withdrawn=f((M, 12)), job_left=f((M, 12)),
         inspected=f(n_employers, dtype=np.int64), found=f(n_employers, dtype=np.int64), inspect_ring=f((M, 12)),
-        irregular_at_work=f(D),
+        irregular_at_work=f(D), informal_work=np.ones(D),
         market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),
         room_first=f(M + 1, dtype=np.int64), wage_index=np.ones(O), skilled_home=skilled,
         skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),

@@ -5,7 +5,7 @@ one without (a graduate in a skilled job, a researcher who moved, a long-term re
 free access to the labour market) earns the destination's mean wage; a student searching for
 a job earns nothing. An irregular person earns a share of it (``irregular_wage_factor``), from a
 non-compliant employer or, without one, from informal work found with probability
-``irregular_employment`` each month, and lives for ``irregular_living_cost`` of a legal worker's
+``irregular_employment`` each month (less where inspections deter employers: phase 1), and lives for ``irregular_living_cost`` of a legal worker's
 living cost (shared, informal housing). Living costs are paid; a positive net income first repays
 migration debt, then a share (``remittance_share``) is remitted to the household, which buys
 assets with it, and the rest is saved; a shortfall is paid from savings, then borrowed. Human capital grows with each month with
@@ -46,7 +46,7 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.legal_months[i] = 0
             if j >= 0:
                 income = pol.market.wage[t, e.market[j]] * factor * mult
-            elif rng.uniform(seed, rng.IRREGULAR_JOB, t, p.pid[i]) < b.irregular_employment[t]:
+            elif rng.uniform(seed, rng.IRREGULAR_JOB, t, p.pid[i]) < b.irregular_employment[t] * s.informal_work[d]:
                 income = s.dest_wage[d] * factor * mult
             else:
                 income = 0.0

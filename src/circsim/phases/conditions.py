@@ -73,6 +73,19 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
             s.cost[o, CH_IRREGULAR, d] = org.smuggling_cost[t, o] * (1.0 + b.smuggling_cost_effect[t] * org.anti_smuggling[t, o])
             true_risk = 1.0 - s.irregular_success[o] * (1.0 - s.removal[o, d])
             s.risk[o, CH_IRREGULAR, d] = true_risk * (1.0 - b.risk_underestimation[t] * (1.0 - informed))
+    # informal work shrinks as employers are deterred: per destination, the demand-weighted mean over its
+    # labour markets of exp(-deterrence x P x fine / 1000), P the share of the market's employers inspected
+    # in the last 12 months
+    for d in range(D):
+        num = 0.0
+        den = 0.0
+        for m in range(M):
+            if w.market_dest[m] == d and labour_market(pol, t, m):
+                risk = min(s.inspect_ring[m, :].sum() / (w.market_first[m + 1] - w.market_first[m]), 1.0)
+                num += mkt.demand[t, m] * rules.irregular_hiring_probability(0.0, b.deterrence[t],
+                                                                             risk * dst.employer_fine[t, d])
+                den += mkt.demand[t, m]
+        s.informal_work[d] = num / den if den > 0 else 1.0
     # months of work a year each channel's gain counts (demand-weighted over its markets)
     weight = np.zeros((N_CHANNEL, D))
     s.gain_months[:, :] = 0.0
@@ -106,7 +119,7 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
             for k in range(N_CHANNEL):
                 if weight[k, d] > 0:
                     s.gain[c, k, d] /= weight[k, d]
-            informal = s.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
+            informal = s.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t] * s.informal_work[d]
             s.gain[c, CH_IRREGULAR, d] = 12.0 * (informal - b.irregular_living_cost[t] * dst.living_cost[t, d] - home)
     # employers: their share of the market's demand (s.emp_target, for the season or year when
     # taken on once a year), this month's demand, and at a job start their willingness to hire

@@ -50,7 +50,7 @@ class AbroadPhases:
             person.legal_months = 0
             if employer is not None:
                 return pol.market.wage[t, employer.market.index] * b.irregular_wage_factor[t] * skill
-            if person.draw(rng.IRREGULAR_JOB, t) < b.irregular_employment[t]:
+            if person.draw(rng.IRREGULAR_JOB, t) < b.irregular_employment[t] * self.informal_work[person.destination]:
                 return self.dest_wage[person.destination] * b.irregular_wage_factor[t] * skill
             return 0.0
         if employer is not None:

@@ -44,6 +44,7 @@ class ConditionsPhase:
                     num += pol.market.wage[t, market.index] * pol.market.demand[t, market.index]
                     den += pol.market.demand[t, market.index]
             self.dest_wage.append(num / den if den > 0 else 0.0)
+        self._informal_work(t)
         for origin in self.origins:
             self._channels_of(origin, t)
         self._gain_months(t)
@@ -119,9 +120,24 @@ class ConditionsPhase:
             for k in range(N_CHANNEL):
                 if weight[k][d] > 0:
                     gain[k][d] /= weight[k][d]
-            informal = self.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t]
+            informal = self.dest_wage[d] * b.irregular_wage_factor[t] * b.irregular_employment[t] * self.informal_work[d]
             gain[CH_IRREGULAR][d] = 12.0 * (informal - b.irregular_living_cost[t] * dst.living_cost[t, d] - home)
         community.gain = gain
+
+    def _informal_work(self, t: int) -> None:
+        """Informal work left by deterred employers: per destination, the demand-weighted mean over its labour
+        markets of exp(-deterrence x share inspected in the last 12 months x fine / 1000)."""
+        pol = self.policy
+        self.informal_work = []
+        for d in range(len(self.scenario.destinations)):
+            num = den = 0.0
+            for market in self.markets:
+                if market.destination == d and market.labour_market(t):
+                    risk = min(sum(market.inspected) / len(market.employers), 1.0)
+                    num += pol.market.demand[t, market.index] * formulas.irregular_hiring_probability(
+                        0.0, pol.behaviour.deterrence[t], risk * pol.destination.employer_fine[t, d])
+                    den += pol.market.demand[t, market.index]
+            self.informal_work.append(num / den if den > 0 else 1.0)
 
     def _employers_demand(self, t: int, cal: int) -> None:
         """Each employer's share of its market's demand (cumulative rounding with the market's random offset
