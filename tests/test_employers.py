@@ -109,7 +109,22 @@ def test_a_sanctioned_employer_is_excluded_from_the_legal_channels():
     assert checked > 0
 
 
-def test_employer_changes_among_returners_are_recorded():
-    """Returners who go back to another employer (recruited anew by the agency) are a share between 0 and 1."""
+def test_better_pay_at_a_firm_raises_its_returners_loyalty():
+    """Former workers weigh their employer's pay against the sector's: across the employers of a world with
+    wide pay differences, the better payers keep more of the workers they call back."""
+    s = circsim.load_scenario("baseline", persons=8000, years=6, burn_in_years=3, employer_wage_sd=0.3)
+    sim = circsim.Simulation(s, 2)
+    sim.run()
+    e = sim.employers
+    called = e.callbacks >= 5
+    kept = 1.0 - e.declined[called] / e.callbacks[called]
+    assert called.sum() > 20
+    assert np.corrcoef(np.log(e.pay[called]), kept)[0, 1] > 0.3
+
+
+def test_employer_changes_among_returners_follow_the_declined_callbacks():
+    """Returners who decline a callback go to another employer through the agency: the share who change
+    employer rises when loyalty falls."""
     shares = [H("employer_change_share")(ds) for ds in runs()]
     assert all(0.0 < x < 1.0 for x in shares), shares
+    higher(runs(), runs(loyalty_intercept=0.0), H("employer_change_share"))

@@ -97,8 +97,9 @@ VARIANTS = {
     # employers: withdrawal and over-requesting, cost-responsive demand, inspections and sanctions
     "employers": ("baseline", dict(inspection_rate=0.4, employer_fine=2000.0, deterrence=0.3, compliance=0.3,
                                    asc_irregular=0.0, departure_intercept=-0.5, recruitment_cost=400.0,
-                                   work_permit_fee=300.0, seasonal_permit_years=2, return_intercept=0.0),
-                  ["withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
+                                   work_permit_fee=300.0, seasonal_permit_years=2, return_intercept=0.0,
+                                   employer_wage_sd=0.3, loyalty_intercept=0.5),
+                  ["rehire_declined", "withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
                    "employer_changes", "returner_departures", "filled_irregular", "overstays"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
@@ -331,6 +332,7 @@ RANDOM_LEVERS = {
     "recruitment_cost": lambda r: r.uniform(0, 3000), "work_permit_fee": lambda r: r.uniform(0, 1000),
     "inspection_rate": lambda r: r.uniform(0, 0.5), "employer_fine": lambda r: r.uniform(0, 20000),
     "exclusion_years": lambda r: r.randint(0, 5), "deterrence": lambda r: r.uniform(0, 3),
+    "loyalty_intercept": lambda r: r.uniform(-1, 4), "employer_wage_sd": lambda r: r.uniform(0, 0.5),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

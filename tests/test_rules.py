@@ -166,6 +166,9 @@ def check_employers(impl):
     # withdrawal after selection: the complement of leaving, logistic in the stay's gain (kEUR)
     assert impl.departure_probability(1.0, 1.0, 0.0) == pytest.approx(sigmoid(1.0), **close)
     assert impl.departure_probability(-0.5, 2.0, 1500.0) == pytest.approx(sigmoid(-0.5 + 3.0), **close)
+    # a callback accepted: the known employer (intercept) and its pay over the sector's across a stay
+    assert impl.loyalty_probability(1.9, 1.0, 0.0) == pytest.approx(sigmoid(1.9), **close)
+    assert impl.loyalty_probability(1.9, 1.0, -900.0) == pytest.approx(sigmoid(1.0), **close)
     # demand relative to a cost equal to the wage bill: (W / (W + c)) ^ elasticity
     assert impl.labour_demand_factor(2700.0, 300.0, 0.5) == pytest.approx(0.9 ** 0.5, **close)
     assert impl.labour_demand_factor(2700.0, 0.0, 0.5) == 1.0
@@ -347,7 +350,7 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
         ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),
         ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]), ("remittance_jobs", xs[:3]),
-        ("departure_probability", xs[:3]), ("labour_demand_factor", [1000 * abs(xs[0]), 1000 * xs[1], u[2]]),
+        ("departure_probability", xs[:3]), ("loyalty_probability", xs[:3]), ("labour_demand_factor", [1000 * abs(xs[0]), 1000 * xs[1], u[2]]),
         ("irregular_hiring_probability", [u[0], abs(xs[1]), 1000 * abs(xs[2])]), ("monthly_probability", u[:1]),
     ]
     for name, args in pairs:

@@ -38,6 +38,8 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "recruitment_rounds": (("market",), "rounds/month", "1 in a month the market's employers recruited (opened places)"),
     "withdrawals": (("channel", *OD), "persons/month",
                     "Selected persons (permit issued or held) who did not leave at the job start"),
+    "rehire_declined": (("market",), "persons/month",
+                        "Former workers called back who declined to seek another employer through the agency"),
     "returner_departures": (OD, "persons/month", "Legal departures of persons with a former employer"),
     "employer_changes": (OD, "persons/month", "Of them, departures to another employer than the last one"),
     "noncompliant": (("market",), "employers/month",

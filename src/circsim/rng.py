@@ -57,6 +57,7 @@ BUSINESS_CLOSURE = 36 # a returnee's business closes
 WITHDRAW = 37         # a selected person withdraws at the job start
 REQUEST = 38          # stochastic rounding of an employer's request (over-requesting for expected withdrawals)
 INSPECT = 39          # a labour inspection visits an employer
+LOYALTY = 40          # a former worker accepts the former employer's callback
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

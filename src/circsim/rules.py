@@ -188,6 +188,14 @@ def departure_probability(intercept, b_income, gain_eur):
 
 
 @njit(cache=True)
+def loyalty_probability(intercept, b_income, pay_gain_eur):
+    """Probability a former worker accepts the former employer's callback rather than seek another through
+    the agency: logistic(intercept + b_income x pay_gain / 1000), ``pay_gain_eur`` the employer's pay over
+    the sector's wage across a stay (the known employer is the intercept)."""
+    return logistic(intercept + b_income * pay_gain_eur / 1000.0)
+
+
+@njit(cache=True)
 def labour_demand_factor(wage_bill, extra_cost, elasticity):
     """Employers' demand relative to its level at a cost equal to the wage bill:
     (wage bill / (wage bill + recruitment cost + permit fee)) ^ elasticity."""

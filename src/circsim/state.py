@@ -127,11 +127,14 @@ EMPLOYER_FIELDS = {
     "size": np.float64,          # share of the market's demand (sums to 1 over the market)
     "rehire_offset": np.float64, # employer's deviation from the sector's rehire propensity
     "compliance_offset": np.float64,  # employer's deviation from the sector's compliance
+    "pay": np.float64,           # employer's pay relative to its sector's wage (mean 1)
     "demand": np.int32,          # workers wanted this month
     "workers": np.int32,         # workers on the payroll now (legal and irregular)
     "offers": np.int32,          # offers out (applicants and approved not yet arrived)
     "irregular_ok": np.int8,     # this season the employer hires irregular workers
     "excluded_until": np.int32,  # month an exclusion from the legal channels ends (found with irregular workers)
+    "callbacks": np.int32,       # former workers called back, in total (its record as an employer)
+    "declined": np.int32,        # of them, those who declined for another employer
 }
 Employers = namedtuple("Employers", list(EMPLOYER_FIELDS))
 

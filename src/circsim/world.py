@@ -169,7 +169,14 @@ def initial_employers(s: Scenario, policy, world: World, seed: int) -> Employers
         sd = m.employer_trait_sd[0, k]
         e.rehire_offset[lo:hi] = [sd * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j) for j in ids]
         e.compliance_offset[lo:hi] = [sd * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j) for j in ids]
+        e.pay[lo:hi] = [employer_pay(m.employer_wage_sd[0, k], rng.normal(seed, rng.EMPLOYER_SIZE + 3 * rng.SUBSTREAM, 0, j))
+                        for j in ids]
     return e
+
+
+def employer_pay(sd: float, z: float) -> float:
+    """An employer's pay relative to its sector's wage: lognormal with mean 1, exp(sd z - sd^2 / 2)."""
+    return float(np.exp(sd * z - sd * sd / 2.0))
 
 
 def community_counts(p: Persons, C: int) -> dict[str, np.ndarray]:

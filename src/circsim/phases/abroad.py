@@ -45,14 +45,14 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
         if st == IRREGULAR:
             p.legal_months[i] = 0
             if j >= 0:
-                income = pol.market.wage[t, e.market[j]] * factor * mult
+                income = pol.market.wage[t, e.market[j]] * e.pay[j] * factor * mult
             elif rng.uniform(seed, rng.IRREGULAR_JOB, t, p.pid[i]) < b.irregular_employment[t] * s.informal_work[d]:
                 income = s.dest_wage[d] * factor * mult
             else:
                 income = 0.0
         else:
             if j >= 0:
-                income = pol.market.wage[t, e.market[j]] * mult
+                income = pol.market.wage[t, e.market[j]] * e.pay[j] * mult
             elif st == STUDENT:
                 income = 0.0  # a graduate searching for a job
             else:

@@ -44,7 +44,7 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             if labour_market(pol, t, m):
                 # the last decision: go, or withdraw (the stay's income gain against unobserved circumstances)
                 months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12
-                wage = pol.market.wage[t, m] * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
+                wage = pol.market.wage[t, m] * e.pay[j] * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
                 gain = months * (wage - pol.destination.living_cost[t, d] - home_earnings_of(p, i, s, pol, t))
                 go = rules.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
                 if rng.uniform(seed, rng.WITHDRAW, t, p.pid[i]) >= go:

@@ -13,7 +13,9 @@ through short stays) adds to the employer's expected callbacks X; the employer c
 R = min(open places, X rounded stochastically) of them, chosen by systematic sampling in slot
 order (inclusion probability q R / X), so the expected callbacks are min(open places, X) however
 few agents an employer has (a per-person coin flip against a small number of places would
-rehire fewer the coarser the world); then the origin agencies fill
+rehire fewer the coarser the world). A former worker called back accepts with probability
+logistic(loyalty_intercept + beta_income x (employer's pay - sector's wage) over a stay / 1000),
+or declines and seeks another employer through the agency from this round. Then the origin agencies fill
 the rest from their pools of people registered for that channel and destination, within each
 corridor's yearly quota, each offer turned into a match with the origin's job-matching
 efficiency (raised by labour-market information). An ethical recruitment cap stops offers to the
@@ -33,7 +35,7 @@ from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RE
                      F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, HIGH_SKILL,
                      LEGAL_CHANNELS)
 from .common import (age_years, clip01, expected_withdrawal, is_at_home_free, job_start, market_channel, permit_months,
-                     quota_of, recruitment_round, selectable)
+                     quota_of, recruitment_round, selectable, stay_months)
 
 
 @njit(cache=True, inline="always")
@@ -58,6 +60,14 @@ def rehire_chance(p, i, e, j, pol, t, w):
                                     pol.corridor.rehire_priority[t, o, w.market_dest[m]],
                                     b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
                                     b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
+
+
+@njit(cache=True, inline="always")
+def loyalty_of(pol, t, m, d, pay):
+    """Probability a former worker accepts a callback from an employer paying ``pay`` x the sector's wage."""
+    months = stay_months(pol, t, m, d) if market_channel(pol, t, m) == CH_SEASONAL else 12
+    return rules.loyalty_probability(pol.behaviour.loyalty_intercept[t], pol.behaviour.beta_income[t],
+                                     months * pol.market.wage[t, m] * (pay - 1.0))
 
 
 @njit(cache=True)
@@ -182,8 +192,18 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
             before = np.floor(s.rehire_cum[j] * step + s.rehire_start[j])
             s.rehire_cum[j] += rehire_chance(p, i, e, j, pol, t, w)
             if np.floor(s.rehire_cum[j] * step + s.rehire_start[j]) > before and s.emp_open[j] > 0:
-                if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
-                    continue
+                # the worker weighs the former employer's pay against the sector's (the known employer aside)
+                e.callbacks[j] += 1
+                m = e.market[j]
+                if rng.uniform(seed, rng.LOYALTY, t, p.pid[i]) < loyalty_of(pol, t, m, w.market_dest[m], e.pay[j]):
+                    if make_offer(p, i, e, w, pol, s, rec, t, cal, j, True, scale):
+                        continue
+                else:  # declined: seeks another employer through the agency, from this round
+                    e.declined[j] += 1
+                    rec.rehire_declined[t, m] += 1
+                    p.channel[i] = market_channel(pol, t, m)
+                    p.destination[i] = w.market_dest[m]
+                    p.app_month[i] = t
         k = p.channel[i]
         if k >= 0 and k != CH_IRREGULAR and selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i], k,
                                             org.selection_age_min[t, o], org.selection_age_max[t, o],

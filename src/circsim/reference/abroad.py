@@ -49,12 +49,12 @@ class AbroadPhases:
         if person.status == IRREGULAR:
             person.legal_months = 0
             if employer is not None:
-                return pol.market.wage[t, employer.market.index] * b.irregular_wage_factor[t] * skill
+                return pol.market.wage[t, employer.market.index] * employer.pay * b.irregular_wage_factor[t] * skill
             if person.draw(rng.IRREGULAR_JOB, t) < b.irregular_employment[t] * self.informal_work[person.destination]:
                 return self.dest_wage[person.destination] * b.irregular_wage_factor[t] * skill
             return 0.0
         if employer is not None:
-            return pol.market.wage[t, employer.market.index] * skill
+            return pol.market.wage[t, employer.market.index] * employer.pay * skill
         if person.status == STUDENT:
             return 0.0  # a graduate searching for a job
         return self.dest_wage[person.destination] * skill

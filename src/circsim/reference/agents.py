@@ -61,13 +61,17 @@ class Community(mesa.Agent):
 class Employer(mesa.Agent):
     """A firm of one market (destination sector): size, traits, demand and its books."""
 
-    def __init__(self, model, index: int, market, size: float, rehire_offset: float, compliance_offset: float):
+    def __init__(self, model, index: int, market, size: float, rehire_offset: float, compliance_offset: float,
+                 pay: float):
         super().__init__(model)
         self.index = index              # employer index (the engine's order)
         self.market = market            # the Market it belongs to
         self.size = size                # share of the market's demand
         self.rehire_offset = rehire_offset
         self.compliance_offset = compliance_offset
+        self.pay = pay                  # pay relative to the market's wage (mean 1)
+        self.callbacks = 0              # former workers called back, in total
+        self.declined = 0               # of them, those who declined for another employer
         self.target = 0                 # migrant workers wanted in season (share of the market's demand)
         self.demand = 0                 # workers wanted this month
         self.workers = 0                # workers on the payroll (legal and irregular)

@@ -40,7 +40,7 @@ class DeparturesPhase:
         pol, b = self.policy, self.policy.behaviour
         k, d = person.channel, market.destination
         months = market.stay_months(t) if k == CH_SEASONAL else 12
-        wage = pol.market.wage[t, market.index] * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
+        wage = pol.market.wage[t, market.index] * person.employer.pay * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
         gain = months * (wage - pol.destination.living_cost[t, d] - person.home_earnings(t))
         go = formulas.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
         if person.draw(rng.WITHDRAW, t) >= go:

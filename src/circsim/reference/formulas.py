@@ -173,6 +173,11 @@ def departure_probability(intercept, b_income, gain_eur) -> float:
     return logistic(intercept + b_income * gain_eur / 1000.0)
 
 
+def loyalty_probability(intercept, b_income, pay_gain_eur) -> float:
+    """A former worker accepts the former employer's callback: logistic(intercept + b_income × pay gain / 1000)."""
+    return logistic(intercept + b_income * pay_gain_eur / 1000.0)
+
+
 def labour_demand_factor(wage_bill, extra_cost, elasticity) -> float:
     """Employers' demand relative to its level at a cost equal to the wage bill."""
     if wage_bill <= 0:

@@ -32,6 +32,15 @@ class RecruitmentPhase:
                                         b.training_rehire_gain[t] if person.flags & F_TRAINED else 0.0,
                                         b.short_stay_rehire_gain[t] if person.flags & F_TIE_RENEWED else 0.0)
 
+    def loyalty(self, employer, t: int) -> float:
+        """Chance a former worker accepts ``employer``'s callback: the known employer, and its pay over the
+        market's wage across a stay."""
+        market = employer.market
+        months = market.stay_months(t) if market.channel(t) == CH_SEASONAL else 12
+        b = self.policy.behaviour
+        return formulas.loyalty_probability(b.loyalty_intercept[t], b.beta_income[t],
+                                            months * self.policy.market.wage[t, market.index] * (employer.pay - 1.0))
+
     def make_offer(self, person, employer, t: int, cal: int, rehire: bool) -> bool:
         """Offer ``person`` a place at ``employer``; False when a quota or the ethical cap says no.
 
@@ -155,9 +164,18 @@ class RecruitmentPhase:
                 step = calls[j] / mass[j]
                 before = math.floor(cum[j] * step + start[j])
                 cum[j] += self.rehire_probability(person, former, t)
-                if (math.floor(cum[j] * step + start[j]) > before and former.open > 0
-                        and self.make_offer(person, former, t, cal, True)):
-                    continue
+                if math.floor(cum[j] * step + start[j]) > before and former.open > 0:
+                    former.callbacks += 1
+                    if person.draw(rng.LOYALTY, t) < self.loyalty(former, t):
+                        if self.make_offer(person, former, t, cal, True):
+                            continue
+                    else:  # declined: seeks another employer through the agency, from this round
+                        former.declined += 1
+                        market = former.market
+                        self.records.rehire_declined[t, market.index] += 1
+                        person.channel = market.channel(t)
+                        person.destination = market.destination
+                        person.app_month = t
             if self._registered(person, t):
                 self.origins[person.origin].pool[person.channel][person.destination] += 1.0
 

@@ -15,7 +15,7 @@ from .. import rng
 from . import formulas
 from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, F_BUSINESS,
                      F_EVER_MIGRATED, HIGH_SKILL, MAX_EXPECTED_WITHDRAWAL, N_CHANNEL)
-from ..world import community_agents
+from ..world import community_agents, employer_pay
 from .agents import Community, Employer, Person
 
 
@@ -175,7 +175,9 @@ def build(model) -> None:
         for k, j in enumerate(ids):
             employer = Employer(model, j, market, float(share[k]),
                                 trait_sd * rng.normal(seed, rng.EMPLOYER_SIZE + rng.SUBSTREAM, 0, j),
-                                trait_sd * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j))
+                                trait_sd * rng.normal(seed, rng.EMPLOYER_SIZE + 2 * rng.SUBSTREAM, 0, j),
+                                employer_pay(pol.market.employer_wage_sd[0, m],
+                                             rng.normal(seed, rng.EMPLOYER_SIZE + 3 * rng.SUBSTREAM, 0, j)))
             market.employers.append(employer)
             model.employers.append(employer)
         model.markets.append(market)

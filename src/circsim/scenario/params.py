@@ -222,6 +222,10 @@ PARAMS: list[Param] = [
        "Log-odds that a selected person still leaves at the job start before the stay's income gain, which enters with "
        "beta_income (withdrawal after selection: family circumstances, other work; unobserved)",
        source=HUELVA + ": 14,411 of 19,179 authorised travelled in 2019 (fitted there)"),
+    _p("loyalty_intercept", B, 1.9, -10.0, 10.0, "log-odds",
+       "Log-odds that a former worker accepts the former employer's callback when it pays the sector's wage (the "
+       "known employer); better pay enters with beta_income over a stay, the rest seek another employer",
+       source="NZ RSE: 86.9 % of returning workers went back to the same employer (logistic(1.9) = 0.87)"),
     _p("labour_demand_elasticity", B, 0.5, 0.0, 3.0, "elasticity",
        "Elasticity of employers' demand for migrant labour with respect to its full cost per stay (wage bill plus "
        "recruitment cost and the work-permit fee per stay); demand is stated at a cost equal to the wage bill",
@@ -366,6 +370,10 @@ PARAMS: list[Param] = [
        source="assumption", dynamic=False),
     _p("recruitment_cost", M, 0.0, 0.0, 1e5, "EUR per recruit",
        "Cost to the employer of bringing a worker for a stay (travel, agency, administration; not the permit fee)"),
+    _p("employer_wage_sd", M, 0.05, 0.0, 1.0, "log-wage",
+       "Standard deviation of an employer's log pay around the sector's wage (lognormal, mean 1)",
+       source="firm pay premia: sd of firm wage effects about 0.1-0.2 across all firms (Card, Heining & Kline 2013); "
+              "assumed smaller within a sector under a collective agreement", dynamic=False),
     _p("community_preference", M, 0.1, 0.0, 1.0, "share", "Share of vacancies filled first by domestic / EU workers"),
     # --- corridors (origin x destination pairs: bilateral agreements) --------------------
     _p("quota_seasonal", K, 1e7, 0.0, 1e8, "persons/year", "Seasonal-scheme offers per calendar year (partnership quota)"),
