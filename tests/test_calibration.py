@@ -73,7 +73,7 @@ def test_bundled_targets_and_configs_load():
     for path in (ROOT / "calibration" / "targets").glob("*.toml"):
         assert load_targets([path])
     cal = Calibration(ROOT / "calibration" / "huelva.toml")
-    assert len(cal.keys) == 3
+    assert len(cal.keys) == 4
 
 
 @pytest.mark.slow

@@ -236,7 +236,8 @@ def test_partnership_package_switches_on_at_its_date():
     base, partnership = runs(), runs("mobility_partnership")
     before = lambda ds: float(ds.departures.sel(time=slice(None, "2010-12")).sum())
     assert np.array_equal(values(base, before), values(partnership, before))
-    higher(base, partnership, H("repeat_participation"))
+    higher(base, partnership, H("seasonal_departures_per_year"))
+    higher(partnership, base, H("overstay_rate"))
 
 
 def test_invariants_hold_with_every_instrument_on():
