@@ -99,7 +99,7 @@ VARIANTS = {
                                    asc_irregular=0.0, departure_intercept=-0.5, recruitment_cost=400.0,
                                    work_permit_fee=300.0, seasonal_permit_years=2, return_intercept=0.0,
                                    employer_wage_sd=0.3, loyalty_intercept=0.5),
-                  ["rehire_declined", "withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
+                  ["irregular_employed", "rehire_declined", "withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
                    "employer_changes", "returner_departures", "filled_irregular", "overstays"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,

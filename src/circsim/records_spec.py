@@ -51,6 +51,7 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "inspections": (("market",), "employers/month", "Employers visited by labour inspectors"),
     "sanctions": (("market",), "employers/month",
                   "Employers found employing irregular workers (fined, excluded from the legal channels)"),
+    "irregular_employed": (OD, "persons", "Irregular persons working for an employer (before the month's inspections)"),
     "irregular_found": (("market",), "persons/month", "Irregular workers found by labour inspections"),
     "fines": (("market",), "EUR/month", "Fines imposed on employers for irregular workers found"),
     "filled_rehire": (("market",), "positions/month", "Positions filled by rehired former workers"),

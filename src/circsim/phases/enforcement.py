@@ -62,6 +62,7 @@ def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
         present[d] += 1.0
         if j >= 0:
             at_work[d] += 1.0
+            rec.irregular_employed[t, w.comm_origin[p.community[i]], d] += 1
         if (dst.regularisation[t, d] > 0.5 and t - p.last_departure[i] >= dst.regularisation_min_months[t, d]
                 and (p.employer[i] >= 0 or dst.regularisation_employment[t, d] < 0.5)):
             o = w.comm_origin[p.community[i]]

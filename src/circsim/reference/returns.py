@@ -33,6 +33,7 @@ class ReturnPhases:
             present[d] += 1.0
             if employer is not None:
                 at_work[d] += 1.0
+                rec.irregular_employed[t, o, d] += 1
             if (dst.regularisation[t, d] > 0.5 and t - person.last_departure >= dst.regularisation_min_months[t, d]
                     and (person.employer is not None or dst.regularisation_employment[t, d] < 0.5)):
                 person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them

@@ -230,10 +230,11 @@ PARAMS: list[Param] = [
        "Elasticity of employers' demand for migrant labour with respect to its full cost per stay (wage bill plus "
        "recruitment cost and the work-permit fee per stay); demand is stated at a cost equal to the wage bill",
        source="hired farm labour demand: own-wage elasticities about -0.3 to -1 (uncertain; see docs/ODD.md)"),
-    _p("deterrence", B, 0.3, 0.0, 3.0, "log-probability per 1000 EUR",
+    _p("deterrence", B, 0.03, 0.0, 1.0, "log-probability per 1000 EUR",
        "Fall of employers' willingness to hire irregular workers (and of informal work) per 1000 EUR of expected "
        "fine per irregular worker (yearly inspection probability perceived x fine); declared uncertain (Becker 1968)",
-       source="no published elasticity: uncertain, range 0 to 3 for sensitivity analysis"),
+       source="no published elasticity; kept small because US employer sanctions without verification at hire "
+              "were found ineffective (Lofstrom, Bohn & Raphael 2011, PPIC): see docs/VALIDATION.md"),
     _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
        "Share of the seasonal workforce at the start that had worked an earlier season (past seasons are "
        "geometric with this ratio)", source=HUELVA + ": about 15,000 repeat workers of 21,500", dynamic=False),
