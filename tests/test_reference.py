@@ -331,7 +331,7 @@ RANDOM_LEVERS = {
     "departure_intercept": lambda r: r.uniform(-2, 3), "labour_demand_elasticity": lambda r: r.uniform(0, 2),
     "recruitment_cost": lambda r: r.uniform(0, 3000), "work_permit_fee": lambda r: r.uniform(0, 1000),
     "inspection_rate": lambda r: r.uniform(0, 0.5), "employer_fine": lambda r: r.uniform(0, 20000),
-    "exclusion_years": lambda r: r.randint(0, 5), "deterrence": lambda r: r.uniform(0, 3),
+    "exclusion_years": lambda r: r.randint(0, 5), "deterrence": lambda r: r.uniform(0, 1),
     "loyalty_intercept": lambda r: r.uniform(-1, 4), "employer_wage_sd": lambda r: r.uniform(0, 0.5),
 }
 

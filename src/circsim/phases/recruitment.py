@@ -151,8 +151,10 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
             need = s.emp_target[j] - e.workers[j]
             if need <= 0:
                 continue
-            # requests cover the withdrawals expected among the offers (over-requesting)
-            gap = rng.stochastic_round(need / keep, seed, rng.REQUEST, t, j) - e.offers[j]
+            # requests cover the withdrawals expected among the offers (over-requesting), rounded with the
+            # employer's offset fixed for the run: a fresh rounding each round would keep the highest of
+            # them, a bias that grows as the agent count falls
+            gap = int(np.floor(need / keep + rng.uniform(seed, rng.REQUEST, 0, j))) - e.offers[j]
             if gap > 0:
                 s.emp_open[j] = gap
                 s.market_open[m] += gap

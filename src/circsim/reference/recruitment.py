@@ -106,8 +106,9 @@ class RecruitmentPhase:
                 need = employer.target - employer.workers
                 if need <= 0:
                     continue
-                # requests cover the withdrawals expected among the offers (over-requesting)
-                gap = int(rng.stochastic_round(need / keep, self.seed, rng.REQUEST, t, employer.index)) - employer.offers
+                # requests cover the withdrawals expected among the offers, rounded with the employer's offset
+                # fixed for the run (fresh rounding each round would keep the highest: a resolution bias)
+                gap = math.floor(need / keep + rng.uniform(self.seed, rng.REQUEST, 0, employer.index)) - employer.offers
                 if gap > 0:
                     employer.open = gap
                     market.open += gap
