@@ -4,30 +4,11 @@ selection, demand that responds to the cost of recruiting, labour inspections an
 Paired-seed comparisons (common random numbers), one-sided as in ``test_policies.py``.
 """
 
-from functools import lru_cache
-
 import numpy as np
 
 import circsim
+from test_households import H, runs  # the same small world and seeds: their runs are shared
 from test_policies import higher
-
-SEEDS = (1, 2, 3, 4)
-WORLD = dict(persons=8000, years=6, burn_in_years=3)
-SEASONAL = {"market_channel": "seasonal"}
-
-
-@lru_cache(maxsize=None)
-def _runs(name: str, overrides: tuple = ()):
-    s = circsim.load_scenario(name, **WORLD, **dict(overrides))
-    return [circsim.run(s, seed) for seed in SEEDS]
-
-
-def runs(name="baseline", **overrides):
-    return _runs(name, tuple(sorted(overrides.items())))
-
-
-def H(key):
-    return lambda ds: circsim.headline(ds)[key]
 
 
 def seasonal(var):
