@@ -88,7 +88,7 @@ class ConditionsPhase:
         weight = [[0.0] * D for _ in range(N_CHANNEL)]
         for market in self.markets:
             m, d, k = market.index, market.destination, market.channel(t)
-            months[k][d] += mkt.demand[t, m] * (market.stay_months(t) if k == CH_SEASONAL else 12.0)
+            months[k][d] += mkt.demand[t, m] * market.work_months(t)
             weight[k][d] += mkt.demand[t, m]
         self.gain_months = [[months[k][d] / weight[k][d] if weight[k][d] > 0 else 12.0 for d in range(D)]
                             for k in range(N_CHANNEL)]
@@ -114,7 +114,7 @@ class ConditionsPhase:
         weight = self.gain_weight
         for market in self.markets:
             m, d, k = market.index, market.destination, market.channel(t)
-            months = market.stay_months(t) if k == CH_SEASONAL else 12.0
+            months = market.work_months(t)
             gain[k][d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
         for d in range(D):
             for k in range(N_CHANNEL):
@@ -133,7 +133,7 @@ class ConditionsPhase:
             num = den = 0.0
             for market in self.markets:
                 if market.destination == d and market.labour_market(t):
-                    risk = min(sum(market.inspected) / len(market.employers), 1.0)
+                    risk = market.inspected_share()
                     num += pol.market.demand[t, market.index] * formulas.irregular_hiring_probability(
                         0.0, pol.behaviour.deterrence[t], risk * pol.destination.employer_fine[t, d])
                     den += pol.market.demand[t, market.index]
@@ -164,7 +164,7 @@ class ConditionsPhase:
             if market.work_starts_now(t, cal):
                 # deterred by the expected fine: the share of the market's employers inspected in the last 12
                 # months (certain re-inspection while excluded) x the fine per worker
-                risk = 1.0 if t < employer.excluded_until else min(sum(market.inspected) / len(market.employers), 1.0)
+                risk = 1.0 if t < employer.excluded_until else market.inspected_share()
                 q = formulas.irregular_hiring_probability(clip01(mkt.compliance[t, m] + employer.compliance_offset),
                                                           self.policy.behaviour.deterrence[t],
                                                           risk * self.policy.destination.employer_fine[t, market.destination])

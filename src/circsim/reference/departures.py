@@ -39,7 +39,7 @@ class DeparturesPhase:
             return False
         pol, b = self.policy, self.policy.behaviour
         k, d = person.channel, market.destination
-        months = market.stay_months(t) if k == CH_SEASONAL else 12
+        months = market.work_months(t)
         wage = pol.market.wage[t, market.index] * person.employer.pay * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
         gain = months * (wage - pol.destination.living_cost[t, d] - person.home_earnings(t))
         go = formulas.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)

@@ -36,7 +36,7 @@ class RecruitmentPhase:
         """Chance a former worker accepts ``employer``'s callback: the known employer, and its pay over the
         market's wage across a stay."""
         market = employer.market
-        months = market.stay_months(t) if market.channel(t) == CH_SEASONAL else 12
+        months = market.work_months(t)
         b = self.policy.behaviour
         return formulas.loyalty_probability(b.loyalty_intercept[t], b.beta_income[t],
                                             months * self.policy.market.wage[t, market.index] * (employer.pay - 1.0))

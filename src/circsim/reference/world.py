@@ -78,6 +78,14 @@ class Market:
         cap = self.model.policy.destination.seasonal_max_months[t, self.destination]
         return int(min(self._p("season_months", t), cap))
 
+    def work_months(self, t: int) -> int:
+        """Months of work a stay brings: the seasonal stay, or a year for all-year markets."""
+        return self.stay_months(t) if self.channel(t) == CH_SEASONAL else 12
+
+    def inspected_share(self) -> float:
+        """Share of the market's employers inspected in the last 12 months (the risk employers perceive)."""
+        return min(sum(self.inspected) / len(self.employers), 1.0)
+
     def recruitment_round(self, t: int, cal: int) -> int:
         """0: no recruitment this month; 1: recruitment opens (former workers are called back first); 2: a
         top-up round. Yearly intakes recruit from ``recruitment_lead`` months before the start until the month
