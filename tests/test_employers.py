@@ -5,8 +5,10 @@ Paired-seed comparisons (common random numbers), one-sided as in ``test_policies
 """
 
 import numpy as np
+import pytest
 
 import circsim
+from circsim.state import CH_SEASONAL, CH_TEMPORARY
 from test_households import H, runs  # the same small world and seeds: their runs are shared
 from test_policies import higher
 
@@ -112,3 +114,83 @@ def test_employer_changes_among_returners_follow_the_declined_callbacks():
     shares = [H("employer_change_share")(ds) for ds in runs()]
     assert all(0.0 < x < 1.0 for x in shares), shares
     higher(runs(), runs(loyalty_intercept=0.0), H("employer_change_share"))
+
+
+def test_community_preference_is_a_queue_of_domestic_and_eu_workers():
+    """Domestic and EU workers willing at the wage are hired first; third-country workers fill what is left.
+    A higher wage draws more of them (fewer places for third-country workers); without the preference
+    (community_preference 0) every place goes to third-country recruitment."""
+    base = runs()
+    domestic = seasonal("domestic_hired")
+    assert all(domestic(ds) > 0 for ds in base)
+    higher(base, runs(**{"destinations.Spain.sectors.seasonal_agriculture.wage": 1200.0}), domestic)
+    higher(base, runs(community_preference=0.0), seasonal("vacancies"))
+    assert all(domestic(ds) == 0 for ds in runs(community_preference=0.0))
+    # the queue's size follows the wage as the log-logistic supply says: a third willing at the wage
+    s = circsim.load_scenario("baseline", persons=2000, years=1, burn_in_years=0)
+    sim = circsim.Simulation(s, 1)
+    from circsim.phases.common import domestic_hires
+    m = s.markets.index((0, "seasonal_agriculture"))
+    assert domestic_hires(sim.policy, 0, m) == pytest.approx(4500 / 3)
+
+
+def test_the_agency_ranks_candidates_with_a_good_record_first():
+    """Employers rank recruits by record and experience: with a stronger preference for candidates with a good
+    record from an earlier stay, more of the season's workers are repeat workers."""
+    higher(runs(experience_weight=1.0), runs(experience_weight=10.0), H("repeat_participation"))
+
+
+def test_employers_plan_less_work_after_a_shortage():
+    """Employers cut their demand for the season by a share of the places left unfilled at the last season's
+    start: with withdrawals that leave places empty, a stronger response means fewer places."""
+    short = dict(departure_intercept=-0.5)
+    higher(runs(**short, shortage_response=0.9), runs(**short, shortage_response=0.0), seasonal("vacancies"))
+
+
+def test_surplus_recruits_are_re_placed_with_employers_still_short():
+    """At the job start the agencies move new recruits from employers that received more than they need to
+    the market's employers still short: with no rehire, a market is left with both a surplus of new arrivals
+    and places empty only through what happens after the job start in the same month (returns, removals)."""
+    s = circsim.load_scenario("baseline", persons=40000, years=2, burn_in_years=1, rehire_propensity=0.0)
+    sim = circsim.Simulation(s, 4)
+    e, w = sim.employers, sim.world
+    left = arrived = 0
+    while not sim.done:
+        sim.step()
+        t = sim.t - 1
+        for m in range(len(w.market_dest)):
+            lo, hi = w.market_first[m], w.market_first[m + 1]
+            if sim.records.vacancies[t, m] <= 0:
+                continue
+            gap = e.demand[lo:hi] - e.workers[lo:hi]
+            surplus = np.minimum(np.maximum(-gap, 0), sim.scratch.emp_arrivals[lo:hi]).sum()
+            left += min(surplus, np.maximum(gap, 0).sum())
+            arrived += sim.scratch.emp_arrivals[lo:hi].sum()
+    moved = sim.records.reassigned.sum()
+    assert moved > 0, (moved, arrived)
+    assert left < 0.01 * arrived, (left, moved, arrived)
+
+
+def test_a_firms_pay_reaches_recruits_through_their_network():
+    """Recruits who know a firm's pay (its former workers, and others through a tie abroad) weigh it before the
+    job start: withdrawals concentrate at the low payers, and more so where ties reach everyone."""
+    def withdrawal_pay_gap(prevalence_network, network_share):
+        s = circsim.load_scenario("baseline", persons=8000, years=6, burn_in_years=3, employer_wage_sd=0.3,
+                                  departure_intercept=0.0, prevalence_network=prevalence_network,
+                                  network_share=network_share)
+        gaps = []
+        for seed in (1, 2, 3):
+            sim = circsim.Simulation(s, seed)
+            sim.run()
+            e = sim.employers
+            labour = np.isin(sim.policy.market.channel[0][e.market], (CH_SEASONAL, CH_TEMPORARY))
+            w = e.withdrawn[labour].astype(float)
+            size = e.size[labour]
+            # the pay of the average withdrawal against the pay of the average place
+            gaps.append(np.average(np.log(e.pay[labour]), weights=size)
+                        - np.average(np.log(e.pay[labour]), weights=w))
+        return np.array(gaps)
+
+    wide, none = withdrawal_pay_gap(1.0, 1.0), withdrawal_pay_gap(0.0, 0.0)
+    assert (wide > 0).all(), wide
+    assert wide.mean() > none.mean(), (wide, none)

@@ -19,6 +19,7 @@ import pytest
 
 import circsim
 from circsim.scenario import bundled_names, load_scenario
+from circsim.phases.common import domestic_hires
 from circsim.steady import agree, resolution_table, trend_table
 from circsim.state import (CH_SEASONAL, CH_TEMPORARY, EXITED, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL,
                            F_GOOD_RECORD, IRREGULAR, LONG_TERM, RETURNEE, SEASONAL, TEMPORARY)
@@ -35,14 +36,13 @@ def _first_month(name: str, seed: int, **keywords) -> circsim.Simulation:
 def test_markets_are_filled_at_the_start():
     s = load_scenario("baseline", persons=20000)
     sim = circsim.Simulation(s, seed=1)
-    demand = sum(sector["demand"] * (1 - sector["community_preference"])
-                 for dest in s.data["destinations"].values() for sector in dest["sectors"].values()
-                 if sector["channel"] == CH_TEMPORARY)
+    # the markets' demand for third-country workers: what the domestic and EU queue leaves
+    migrant = [sim.policy.market.demand[0, m] - domestic_hires(sim.policy, 0, m) for m in range(len(s.markets))]
+    channel = sim.policy.market.channel[0]
+    demand = sum(d for d, k in zip(migrant, channel) if k == CH_TEMPORARY)
     assert np.count_nonzero(sim.persons.status == TEMPORARY) * s.scale == pytest.approx(demand, rel=0.05)
     tied = (sim.persons.status == RETURNEE) & (sim.persons.last_employer >= 0)  # between seasons in January
-    seasonal = sum(sector["demand"] * (1 - sector["community_preference"])
-                   for dest in s.data["destinations"].values() for sector in dest["sectors"].values()
-                   if sector["channel"] == CH_SEASONAL)
+    seasonal = sum(d for d, k in zip(migrant, channel) if k == CH_SEASONAL)
     assert np.count_nonzero(tied) * s.scale == pytest.approx(seasonal, rel=0.05)
 
 

@@ -81,11 +81,11 @@ def test_market_demand_is_kept_however_small_the_world():
         row = []
         for m in range(len(w.market_dest)):
             total = s.emp_target[w.market_first[m]:w.market_first[m + 1]].sum()
-            wanted = market_demand_agents(sim.policy, 0, m, w.market_dest[m], tiny.scale)
+            wanted = market_demand_agents(sim.policy, 0, m, w.market_dest[m], tiny.scale, 0.0)
             assert total == np.floor(wanted + market_offset(seed, m))
             row.append(total)
         totals.append(row)
-    wanted = np.array([market_demand_agents(sim.policy, 0, m, w.market_dest[m], tiny.scale)
+    wanted = np.array([market_demand_agents(sim.policy, 0, m, w.market_dest[m], tiny.scale, 0.0)
                        for m in range(len(w.market_dest))])
     mean, se = np.mean(totals, axis=0), np.std(totals, axis=0) / np.sqrt(200) + 1e-9
     assert (np.abs(mean - wanted) < 4 * se + 1e-9).all(), (mean, wanted)

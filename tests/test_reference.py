@@ -98,9 +98,11 @@ VARIANTS = {
     "employers": ("baseline", dict(inspection_rate=0.4, employer_fine=2000.0, deterrence=0.3, compliance=0.3,
                                    asc_irregular=0.0, departure_intercept=-0.5, recruitment_cost=400.0,
                                    work_permit_fee=300.0, seasonal_permit_years=2, return_intercept=0.0,
-                                   employer_wage_sd=0.3, loyalty_intercept=0.5),
+                                   employer_wage_sd=0.3, loyalty_intercept=0.5, experience_weight=8.0,
+                                   shortage_response=0.8),
                   ["irregular_employed", "rehire_declined", "withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
-                   "employer_changes", "returner_departures", "filled_irregular", "overstays"]),
+                   "employer_changes", "returner_departures", "filled_irregular", "overstays", "reassigned",
+                   "domestic_hired"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
                                            "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
@@ -333,6 +335,10 @@ RANDOM_LEVERS = {
     "inspection_rate": lambda r: r.uniform(0, 0.5), "employer_fine": lambda r: r.uniform(0, 20000),
     "exclusion_years": lambda r: r.randint(0, 5), "deterrence": lambda r: r.uniform(0, 1),
     "loyalty_intercept": lambda r: r.uniform(-1, 4), "employer_wage_sd": lambda r: r.uniform(0, 0.5),
+    # the domestic and EU queue, ranking by experience, demand planned to past shortages
+    "domestic_supply": lambda r: r.uniform(0, 20000), "reservation_wage": lambda r: r.uniform(300, 3000),
+    "reservation_wage_scale": lambda r: r.uniform(0.2, 2), "experience_weight": lambda r: r.uniform(1, 10),
+    "shortage_response": lambda r: r.uniform(0, 1),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

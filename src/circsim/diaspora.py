@@ -125,7 +125,7 @@ def fill_markets(s, pol, world, p, e, n: int, seed: int) -> None:
         shares = np.array([cor.recruitment_share[t, o, d] if quota_of(pol, t, o, d, k) > 0 else 0.0
                            for o in range(O)])
         lo, hi = world.market_first[m], world.market_first[m + 1]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, s.scale), market_offset(seed, m), targets)
+        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, s.scale, 0.0), market_offset(seed, m), targets)
         places = np.repeat(np.arange(lo, hi), targets[lo:hi])  # one entry per place: its employer
         if shares.sum() <= 0 or len(places) == 0:
             continue

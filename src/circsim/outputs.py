@@ -74,6 +74,10 @@ HEADLINE = {
     "inspections_per_year": ("employers/year", "Employers visited by labour inspectors per year"),
     "sanctions_per_year": ("employers/year", "Employers found with irregular workers (fined, excluded) per year"),
     "irregular_found_per_year": ("persons/year", "Irregular workers found by labour inspections per year"),
+    "domestic_share_seasonal": ("share", "Places taken by domestic and EU workers ahead of third-country workers / all "
+                                         "places at the season's start (Community preference), seasonal markets"),
+    "reassigned_share": ("share", "New recruits re-placed at job start from an employer with a surplus to one "
+                                  "still short / legal positions filled at job start, seasonal and temporary work"),
 }
 
 
@@ -210,9 +214,9 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         out[ok] = num[ok] / den[ok]
         return out
 
-    def market_share(num, den, channel):
+    def market_share(num, den, channel, plus=None):
         keep = None if channel is None else ds.variables["market_channel"].transpose("destination", "sector").values == channel
-        return ratio(sums(num, keep=keep), sums(den, keep=keep))
+        return ratio(sums(num, keep=keep), sums(den, keep=keep, plus=plus))
 
     def rounds_per_year():
         """Recruitment rounds per seasonal market (mean over them), per year of each group's months."""
@@ -221,6 +225,8 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
             return np.full(len(months), np.nan)
         return sums("recruitment_rounds", keep=keep) / keep.sum() / per_year
 
+    labour_markets = np.isin(ds.variables["market_channel"].transpose("destination", "sector").values,
+                             ["seasonal", "temporary"])
     seasonal = position("channel", "seasonal")
     labour = position("channel", ["seasonal", "temporary"])
     other = ds.channel.isin(["temporary", "highly_skilled", "student", "researcher", "trainee"]).values[:, None, None]
@@ -270,6 +276,9 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         "inspections_per_year": sums("inspections") / per_year,
         "sanctions_per_year": sums("sanctions") / per_year,
         "irregular_found_per_year": sums("irregular_found") / per_year,
+        "domestic_share_seasonal": market_share("domestic_hired", "vacancies", "seasonal", plus="domestic_hired"),
+        "reassigned_share": ratio(sums("reassigned", keep=labour_markets),
+                                  sums("filled_rehire", keep=labour_markets, plus="filled_new")),
     }
     for key in AT_END:  # no month, no end
         values[key] = np.where(empty, np.nan, values[key])

@@ -58,6 +58,7 @@ WITHDRAW = 37         # a selected person withdraws at the job start
 REQUEST = 38          # an employer's offset for rounding its requests (fixed for the run)
 INSPECT = 39          # a labour inspection visits an employer
 LOYALTY = 40          # a former worker accepts the former employer's callback
+REPUTATION = 41       # a recruit learns the employer's pay through the network before the job start
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

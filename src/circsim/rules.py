@@ -205,11 +205,49 @@ def labour_demand_factor(wage_bill, extra_cost, elasticity):
 
 
 @njit(cache=True)
+def domestic_willing(supply, wage, reservation_wage, scale):
+    """Domestic and EU workers who take a job at ``wage``: the supply whose reservation wage is below it, log
+    reservation wages logistic around log ``reservation_wage`` with ``scale``:
+    supply x logistic((log wage - log reservation wage) / scale)."""
+    if supply <= 0 or wage <= 0:
+        return 0.0
+    return supply * logistic((np.log(wage) - np.log(reservation_wage)) / scale)
+
+
+@njit(cache=True)
+def experience_selection(wanted, experienced, newcomers, weight):
+    """Selection probabilities (experienced, newcomer) when the agency fills ``wanted`` places from a pool of
+    ``experienced`` and ``newcomers``, the experienced ``weight`` times as likely to be chosen (capped at 1;
+    what the experienced cannot take goes to newcomers)."""
+    if wanted <= 0 or experienced + newcomers <= 0:
+        return 0.0, 0.0
+    lam = wanted / (weight * experienced + newcomers)
+    if weight * lam <= 1.0:
+        return weight * lam, min(lam, 1.0)
+    if newcomers <= 0:
+        return 1.0, 0.0
+    return 1.0, min(max(wanted - experienced, 0.0) / newcomers, 1.0)
+
+
+@njit(cache=True)
+def planned_demand_factor(response, last_shortage):
+    """Employers plan work to the labour they expect: demand x (1 - response x the share of places left unfilled
+    at the sector's last job start)."""
+    return 1.0 - response * min(max(last_shortage, 0.0), 1.0)
+
+
+@njit(cache=True)
+def deterrence_factor(deterrence, expected_fine_eur):
+    """What the expected fine leaves of a willingness to hire (or of informal work): exp(-deterrence x expected
+    fine / 1000), the expected fine being the yearly inspection probability perceived times the fine per worker
+    (Becker 1968)."""
+    return np.exp(-deterrence * expected_fine_eur / 1000.0)
+
+
+@njit(cache=True)
 def irregular_hiring_probability(compliance, deterrence, expected_fine_eur):
-    """Probability an employer short of workers takes on irregular ones: (1 - compliance) x
-    exp(-deterrence x expected fine / 1000), the expected fine being the yearly inspection probability it
-    perceives times the fine per worker (Becker 1968)."""
-    return (1.0 - compliance) * np.exp(-deterrence * expected_fine_eur / 1000.0)
+    """Probability an employer short of workers takes on irregular ones: (1 - compliance) x the deterrence factor."""
+    return (1.0 - compliance) * deterrence_factor(deterrence, expected_fine_eur)
 
 
 @njit(cache=True)

@@ -135,6 +135,7 @@ EMPLOYER_FIELDS = {
     "excluded_until": np.int32,  # month an exclusion from the legal channels ends (found with irregular workers)
     "callbacks": np.int32,       # former workers called back, in total (its record as an employer)
     "declined": np.int32,        # of them, those who declined for another employer
+    "withdrawn": np.int32,       # selected recruits who withdrew at the job start, in total
 }
 Employers = namedtuple("Employers", list(EMPLOYER_FIELDS))
 

@@ -44,13 +44,16 @@ Scratch = namedtuple("Scratch", [
     "rehire_start",    # [E] random start of the employer's systematic sample of former workers
     "rehire_cum",      # [E] running sum of rehire probabilities while sampling
     "pool",            # [O, channel, D] eligible pool members counted while recruiting
+    "pool_experienced",  # [O, channel, D] of them, those with a good record from an earlier legal stay
     "intended",        # [O, channel, D, 12] offers the agencies were asked for, last 12 months (ring)
     "prospect",        # [O, channel, D] chance that a pool registration leads to an offer within a year
-    "select_prob",     # [O, M] probability a pool member is selected for market M this month
+    "select_prob",     # [O, M] probability a newcomer in the pool is selected for market M this month
+    "select_prob_experienced",  # [O, M] the same for a pool member with a good record (ranked first)
     "market_open",     # [M] open vacancies left in the market while recruiting
     "rehire_round",    # [M] 1 when the market's recruitment opens this month (former workers are called back)
     "job_withdrawn",   # [M, 12] selected recruits who withdrew at the job starts of the last 12 months (ring)
     "job_left",        # [M, 12] selected recruits who left at the job starts of the last 12 months (ring)
+    "last_shortage",   # [M] share of the places left unfilled at the market's last job start
     "inspected",       # [E] 1 when a labour inspection visits the employer this month
     "found",           # [E] irregular workers the inspection found at the employer this month
     "inspect_ring",    # [M, 12] employers of the market inspected in each of the last 12 months (ring)
@@ -204,9 +207,10 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
         channel_open=f((O, K, D)), irregular_success=f(O), dest_wage=f(D), removal=f((O, D)),
         emp_target=f(n_employers, dtype=np.int64), emp_open=f(n_employers, dtype=np.int64),
         emp_arrivals=f(n_employers, dtype=np.int64), rehire_mass=f(n_employers), rehire_calls=f(n_employers, dtype=np.int64),
-        rehire_start=f(n_employers), rehire_cum=f(n_employers), pool=f((O, K, D)), intended=f((O, K, D, 12)),
-        prospect=np.ones((O, K, D)), select_prob=f((O, M)), market_open=f(M, dtype=np.int64),
-        rehire_round=f(M, dtype=np.int64), job_withdrawn=f((M, 12)), job_left=f((M, 12)),
+        rehire_start=f(n_employers), rehire_cum=f(n_employers), pool=f((O, K, D)), pool_experienced=f((O, K, D)), intended=f((O, K, D, 12)),
+        prospect=np.ones((O, K, D)), select_prob=f((O, M)),
+        select_prob_experienced=f((O, M)), market_open=f(M, dtype=np.int64),
+        rehire_round=f(M, dtype=np.int64), job_withdrawn=f((M, 12)), job_left=f((M, 12)), last_shortage=f(M),
         inspected=f(n_employers, dtype=np.int64), found=f(n_employers, dtype=np.int64), inspect_ring=f((M, 12)),
         irregular_at_work=f(D), informal_work=np.ones(D),
         market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),

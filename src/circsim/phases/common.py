@@ -120,6 +120,18 @@ def stay_months(pol, t, m, d):
 
 
 @njit(cache=True, inline="always")
+def work_months(pol, t, m, d):
+    """Months of work a stay in market ``m`` brings: the seasonal stay, or a year for all-year markets."""
+    return stay_months(pol, t, m, d) if market_channel(pol, t, m) == CH_SEASONAL else 12
+
+
+@njit(cache=True, inline="always")
+def inspected_share(s, w, m):
+    """Share of market ``m``'s employers inspected in the last 12 months (the risk its employers perceive)."""
+    return min(s.inspect_ring[m, :].sum() / (w.market_first[m + 1] - w.market_first[m]), 1.0)
+
+
+@njit(cache=True, inline="always")
 def recruitment_round(pol, t, cal, m):
     """Does market ``m`` recruit in calendar month ``cal`` (0 = January)? 0: no; 1: it opens recruitment
     (employers call back former workers first); 2: a top-up round. Markets with a yearly intake recruit
@@ -213,11 +225,22 @@ def employer_cost_factor(pol, t, m, d):
 
 
 @njit(cache=True, inline="always")
-def market_demand_agents(pol, t, m, d, scale):
-    """The market's demand for third-country workers, in agents (after Community preference and the
-    response to the cost of recruiting them)."""
-    return (pol.market.demand[t, m] / scale * (1.0 - pol.market.community_preference[t, m])
-            * employer_cost_factor(pol, t, m, d))
+def domestic_hires(pol, t, m):
+    """Domestic and EU workers hired before third-country workers (persons): those willing at the wage
+    (``rules.domestic_willing``) reached by Community preference, at most the demand."""
+    mkt = pol.market
+    willing = rules.domestic_willing(mkt.domestic_supply[t, m], mkt.wage[t, m], mkt.reservation_wage[t, m],
+                                     mkt.reservation_wage_scale[t, m])
+    return min(mkt.community_preference[t, m] * willing, mkt.demand[t, m])
+
+
+@njit(cache=True, inline="always")
+def market_demand_agents(pol, t, m, d, scale, last_shortage):
+    """The market's demand for third-country workers, in agents: the demand left after the domestic and EU
+    workers of the queue, times the response to the cost of recruiting them and to the share of places
+    left unfilled at the last job start."""
+    return ((pol.market.demand[t, m] - domestic_hires(pol, t, m)) / scale * employer_cost_factor(pol, t, m, d)
+            * rules.planned_demand_factor(pol.behaviour.shortage_response[t], last_shortage))
 
 
 @njit(cache=True, inline="always")

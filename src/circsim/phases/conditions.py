@@ -16,8 +16,8 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, N_CHANNEL
-from .common import (allocate_to_employers, clip01, labour_market, market_offset, market_channel, market_demand_agents, quota_of, stay_months,
-                     work_starts_now)
+from .common import (allocate_to_employers, clip01, inspected_share, labour_market, market_offset, market_channel,
+                     market_demand_agents, quota_of, work_months, work_starts_now)
 
 
 @njit(cache=True)
@@ -81,9 +81,8 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
         den = 0.0
         for m in range(M):
             if w.market_dest[m] == d and labour_market(pol, t, m):
-                risk = min(s.inspect_ring[m, :].sum() / (w.market_first[m + 1] - w.market_first[m]), 1.0)
-                num += mkt.demand[t, m] * rules.irregular_hiring_probability(0.0, b.deterrence[t],
-                                                                             risk * dst.employer_fine[t, d])
+                num += mkt.demand[t, m] * rules.deterrence_factor(b.deterrence[t],
+                                                                  inspected_share(s, w, m) * dst.employer_fine[t, d])
                 den += mkt.demand[t, m]
         s.informal_work[d] = num / den if den > 0 else 1.0
     # months of work a year each channel's gain counts (demand-weighted over its markets)
@@ -92,7 +91,7 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for m in range(M):
         d = w.market_dest[m]
         k = market_channel(pol, t, m)
-        s.gain_months[k, d] += mkt.demand[t, m] * (stay_months(pol, t, m, d) if k == CH_SEASONAL else 12.0)
+        s.gain_months[k, d] += mkt.demand[t, m] * work_months(pol, t, m, d)
         weight[k, d] += mkt.demand[t, m]
     for d in range(D):
         for k in range(N_CHANNEL):
@@ -113,7 +112,7 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
         for m in range(M):
             d = w.market_dest[m]
             k = market_channel(pol, t, m)
-            months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12.0
+            months = work_months(pol, t, m, d)
             s.gain[c, k, d] += mkt.demand[t, m] * months * (mkt.wage[t, m] - dst.living_cost[t, d] - home)
         for d in range(D):
             for k in range(N_CHANNEL):
@@ -130,8 +129,8 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for m in range(M):
         lo, hi = w.market_first[m], w.market_first[m + 1]
         d = w.market_dest[m]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, scale), market_offset(seed, m),
-                              s.emp_target)
+        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, scale, s.last_shortage[m]),
+                              market_offset(seed, m), s.emp_target)
         working = True
         if market_channel(pol, t, m) == CH_SEASONAL:
             working = (cal - int(mkt.season_start[t, m]) + 1) % 12 < int(mkt.season_months[t, m])
@@ -139,7 +138,7 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
         mean_compliance = mkt.compliance[t, m]
         fine = dst.employer_fine[t, d]
         deterrence = b.deterrence[t]
-        risk = min(s.inspect_ring[m, :].sum() / (hi - lo), 1.0)
+        risk = inspected_share(s, w, m)
         labour = labour_market(pol, t, m)
         for j in range(lo, hi):
             e.demand[j] = s.emp_target[j] if working else 0

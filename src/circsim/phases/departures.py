@@ -22,8 +22,10 @@ from numba import njit
 from .. import rng, rules
 from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
-                     F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL)
-from .common import cancel_offer, home_earnings_of, labour_market, stay_months, work_starts_now
+                     F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL,
+                     TEMPORARY)
+from .common import (cancel_offer, domestic_hires, home_earnings_of, labour_market, market_channel, stay_months,
+                     work_months, work_starts_now)
 
 
 @njit(cache=True)
@@ -42,14 +44,21 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             o = w.comm_origin[p.community[i]]
             k = p.channel[i]
             if labour_market(pol, t, m):
-                # the last decision: go, or withdraw (the stay's income gain against unobserved circumstances)
-                months = stay_months(pol, t, m, d) if k == CH_SEASONAL else 12
-                wage = pol.market.wage[t, m] * e.pay[j] * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
+                # the last decision: go, or withdraw (the stay's income gain against unobserved circumstances);
+                # the employer's pay is known to its former workers and, through the network, to those with a
+                # tie abroad (its reputation); the others expect the sector's wage
+                pay = 1.0
+                if p.last_employer[i] == j or rng.uniform(seed, rng.REPUTATION, t, p.pid[i]) < rules.network_tie(
+                        p.network[i], s.prevalence[p.community[i]], b.prevalence_network[t]):
+                    pay = e.pay[j]
+                months = work_months(pol, t, m, d)
+                wage = pol.market.wage[t, m] * pay * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
                 gain = months * (wage - pol.destination.living_cost[t, d] - home_earnings_of(p, i, s, pol, t))
                 go = rules.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
                 if rng.uniform(seed, rng.WITHDRAW, t, p.pid[i]) >= go:
                     rec.withdrawals[t, k, o, d] += 1
                     s.job_withdrawn[m, t % 12] += 1.0
+                    e.withdrawn[j] += 1
                     cancel_offer(p, i, e)
                     continue
                 s.job_left[m, t % 12] += 1.0
@@ -119,12 +128,14 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                 p.stay_end[i] = NEVER
                 p.last_move[i] = t
                 rec.ltr_comebacks[t, o, d] += 1
-    # job start: vacancies, irregular hiring by non-compliant employers, shortage
+    # job start: surplus arrivals re-placed, vacancies, irregular hiring by non-compliant employers, shortage
     s.emp_open[:] = 0  # vacancies left from this month's recruitment are not job-start vacancies
+    replace_surplus(t, cal, scale, p, e, w, pol, s, rec)
     wanted = 0
     for m in range(M):
         if not work_starts_now(pol, t, cal, m):
             continue
+        rec.domestic_hired[t, m] += domestic_hires(pol, t, m) / scale
         irregular_allowed = labour_market(pol, t, m)
         for j in range(w.market_first[m], w.market_first[m + 1]):
             before = e.workers[j] - s.emp_arrivals[j]
@@ -155,6 +166,64 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
     for m in range(M):
         if not work_starts_now(pol, t, cal, m):
             continue
+        unfilled = 0
+        demand = 0
         for j in range(w.market_first[m], w.market_first[m + 1]):
-            rec.unfilled[t, m] += max(e.demand[j] - e.workers[j], 0)
+            unfilled += max(e.demand[j] - e.workers[j], 0)
+            demand += e.demand[j]
             s.emp_open[j] = 0
+        rec.unfilled[t, m] += unfilled
+        if market_channel(pol, t, m) == CH_SEASONAL:  # the season's employers remember the shortage
+            s.last_shortage[m] = unfilled / demand if demand > 0 else 0.0
+
+
+@njit(cache=True)
+def replace_surplus(t, cal, scale, p, e, w, pol, s, rec):
+    """At a job start in seasonal and temporary work, employers that received more new recruits than they
+    need hand the surplus to the market's employers still short (the agencies and the sector's organisations
+    re-place them): employer ``j``'s surplus is min(workers - demand, arrivals), its rehired workers stay."""
+    M = w.market_dest.shape[0]
+    moves = False
+    ptr = w.market_first[:-1].copy()  # next employer of each market to look at for one still short
+    for m in range(M):
+        if not (work_starts_now(pol, t, cal, m) and labour_market(pol, t, m)):
+            continue
+        surplus = 0
+        short = 0
+        for j in range(w.market_first[m], w.market_first[m + 1]):
+            gap = e.demand[j] - e.workers[j]
+            if gap < 0:
+                s.emp_open[j] = -min(-gap, s.emp_arrivals[j])
+                surplus -= s.emp_open[j]
+            else:
+                s.emp_open[j] = gap
+                short += gap
+        if surplus > 0 and short > 0:
+            moves = True
+    if moves:
+        for i in range(p.status.shape[0]):
+            j = p.employer[i]
+            if j < 0 or p.last_departure[i] != t or s.emp_open[j] >= 0 or p.last_employer[i] == j:
+                continue
+            st = p.status[i]
+            if st != SEASONAL and st != TEMPORARY:
+                continue
+            m = e.market[j]
+            k = ptr[m]
+            hi = w.market_first[m + 1]
+            while k < hi and s.emp_open[k] <= 0:
+                k += 1
+            ptr[m] = k
+            if k == hi:
+                continue
+            p.employer[i] = k
+            e.workers[j] -= 1
+            s.emp_arrivals[j] -= 1
+            s.emp_open[j] += 1
+            e.workers[k] += 1
+            s.emp_arrivals[k] += 1
+            s.emp_open[k] -= 1
+            rec.reassigned[t, m] += 1
+            if p.last_employer[i] == k:  # back with the former employer after all: not a change
+                rec.employer_changes[t, w.comm_origin[p.community[i]], w.market_dest[m]] -= 1
+    s.emp_open[:] = 0

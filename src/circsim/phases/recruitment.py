@@ -35,7 +35,7 @@ from ..state import (APPLICANT, APPROVED, CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RE
                      F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, F_TIE_RENEWED, F_TRAINED, HIGH_SKILL,
                      LEGAL_CHANNELS)
 from .common import (age_years, clip01, expected_withdrawal, is_at_home_free, job_start, market_channel, permit_months,
-                     quota_of, recruitment_round, selectable, stay_months)
+                     quota_of, recruitment_round, selectable, work_months)
 
 
 @njit(cache=True, inline="always")
@@ -65,7 +65,7 @@ def rehire_chance(p, i, e, j, pol, t, w):
 @njit(cache=True, inline="always")
 def loyalty_of(pol, t, m, d, pay):
     """Probability a former worker accepts a callback from an employer paying ``pay`` x the sector's wage."""
-    months = stay_months(pol, t, m, d) if market_channel(pol, t, m) == CH_SEASONAL else 12
+    months = work_months(pol, t, m, d)
     return rules.loyalty_probability(pol.behaviour.loyalty_intercept[t], pol.behaviour.beta_income[t],
                                      months * pol.market.wage[t, m] * (pay - 1.0))
 
@@ -169,6 +169,7 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     #    callbacks X = sum of its eligible former workers' rehire probabilities), chosen among
     #    them by systematic sampling (inclusion probability q x R / X); count the pools on the way
     s.pool[:, :, :] = 0.0
+    s.pool_experienced[:, :, :] = 0.0
     retire = b.retirement_age[t]
     s.rehire_mass[:] = 0.0
     for i in range(p.status.shape[0]):
@@ -212,9 +213,14 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                                             org.selection_female_only[t, o], b.student_age_max[t],
                                             b.trainee_age_max[t]):
             s.pool[o, k, p.destination[i]] += 1.0
+            if p.flags[i] & F_GOOD_RECORD:
+                s.pool_experienced[o, k, p.destination[i]] += 1.0
     # 2. selection probabilities: a market's open places are shared among origins by recruitment
-    #    share, capped by quota; each offer becomes a match with the origin's matching efficiency
+    #    share, capped by quota; each offer becomes a match with the origin's matching efficiency;
+    #    the places wanted (select_prob holds them first) go to the pool members, those with a good
+    #    record from an earlier legal stay ranked first (``rules.experience_selection``)
     s.select_prob[:, :] = 0.0
+    s.select_prob_experienced[:, :] = 0.0
     for m in range(M):
         if s.market_open[m] <= 0:
             continue
@@ -231,19 +237,24 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
             asked = min(s.market_open[m] * pol.corridor.recruitment_share[t, o, d] / total,
                         max(quota_left(pol, s, t, o, d, k, scale), 0.0))
             s.intended[o, k, d, t % 12] += asked * eff  # drives the prospect of registering
-            if s.pool[o, k, d] > 0:
-                s.select_prob[o, m] = asked * eff / s.pool[o, k, d]
+            s.select_prob[o, m] = asked * eff
+    weight = b.experience_weight[t]
     for o in range(O):
         for k in LEGAL_CHANNELS:
             for d in range(D):
-                total = 0.0
+                wanted = 0.0
                 for m in range(M):
                     if channel_of[m] == k and w.market_dest[m] == d:
-                        total += s.select_prob[o, m]
-                if total > 1.0:
-                    for m in range(M):
-                        if channel_of[m] == k and w.market_dest[m] == d:
-                            s.select_prob[o, m] /= total
+                        wanted += s.select_prob[o, m]
+                if wanted <= 0:
+                    continue
+                experienced = s.pool_experienced[o, k, d]
+                p_exp, p_new = rules.experience_selection(wanted, experienced, s.pool[o, k, d] - experienced, weight)
+                for m in range(M):
+                    if channel_of[m] == k and w.market_dest[m] == d:
+                        share = s.select_prob[o, m] / wanted
+                        s.select_prob_experienced[o, m] = p_exp * share
+                        s.select_prob[o, m] = p_new * share
     # 3. the agencies select pool members; each recruit goes to the next employer with room (in
     #    round-robin order from the market's pointer). Employers with no room now never get any
     #    in this step, so only those with room are listed (a market of many firms with few places
@@ -269,12 +280,13 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                                                       org.selection_female_only[t, o], b.student_age_max[t],
                                                       b.trainee_age_max[t]):
             continue
+        prob = s.select_prob_experienced if p.flags[i] & F_GOOD_RECORD else s.select_prob
         u = rng.uniform(seed, rng.SELECT, t, p.pid[i])
         acc = 0.0
         for m in range(M):
-            if channel_of[m] != k or w.market_dest[m] != dest or s.select_prob[o, m] <= 0:
+            if channel_of[m] != k or w.market_dest[m] != dest or prob[o, m] <= 0:
                 continue
-            acc += s.select_prob[o, m]
+            acc += prob[o, m]
             if u < acc:
                 if s.market_open[m] > 0:
                     j = next_with_room(s, m, s.market_ptr[m])

@@ -72,6 +72,7 @@ class Employer(mesa.Agent):
         self.pay = pay                  # pay relative to the market's wage (mean 1)
         self.callbacks = 0              # former workers called back, in total
         self.declined = 0               # of them, those who declined for another employer
+        self.withdrawn = 0              # selected recruits who withdrew at the job start, in total
         self.target = 0                 # migrant workers wanted in season (share of the market's demand)
         self.demand = 0                 # workers wanted this month
         self.workers = 0                # workers on the payroll (legal and irregular)

@@ -134,8 +134,8 @@ class ConditionsPhase:
             for market in self.markets:
                 if market.destination == d and market.labour_market(t):
                     risk = market.inspected_share()
-                    num += pol.market.demand[t, market.index] * formulas.irregular_hiring_probability(
-                        0.0, pol.behaviour.deterrence[t], risk * pol.destination.employer_fine[t, d])
+                    num += pol.market.demand[t, market.index] * formulas.deterrence_factor(
+                        pol.behaviour.deterrence[t], risk * pol.destination.employer_fine[t, d])
                     den += pol.market.demand[t, market.index]
             self.informal_work.append(num / den if den > 0 else 1.0)
 

@@ -6,7 +6,7 @@ from .. import rng
 from . import formulas
 from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
-                     F_TRAINED, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE)
+                     F_TRAINED, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL, TEMPORARY)
 from .agents import as_float32
 
 
@@ -39,13 +39,21 @@ class DeparturesPhase:
             return False
         pol, b = self.policy, self.policy.behaviour
         k, d = person.channel, market.destination
+        employer = person.employer
+        # the employer's pay: known to its former workers and, through the network, to those with a tie abroad
+        # (its reputation); the others expect the sector's wage
+        pay = 1.0
+        if person.last_employer is employer or person.draw(rng.REPUTATION, t) < formulas.network_tie(
+                person.network, person.community.prevalence, b.prevalence_network[t]):
+            pay = employer.pay
         months = market.work_months(t)
-        wage = pol.market.wage[t, market.index] * person.employer.pay * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
+        wage = pol.market.wage[t, market.index] * pay * formulas.wage_multiplier(person.human_capital, b.hc_wage[t])
         gain = months * (wage - pol.destination.living_cost[t, d] - person.home_earnings(t))
         go = formulas.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
         if person.draw(rng.WITHDRAW, t) >= go:
             self.records.withdrawals[t, k, person.origin, d] += 1
             market.withdrawn[t % 12] += 1.0
+            employer.withdrawn += 1
             person.cancel_offer()
             return True
         market.left[t % 12] += 1.0
@@ -130,8 +138,10 @@ class DeparturesPhase:
         for employer in self.employers:
             employer.open = 0  # vacancies left from this month's recruitment are not job-start vacancies
         starting = [market for market in self.markets if market.work_starts_now(t, cal)]
+        self.replace_surplus(t, starting)
         wanted = 0
         for market in starting:
+            rec.domestic_hired[t, market.index] += market.domestic_hires(t) / self.scale
             irregular_allowed = market.labour_market(t)
             for employer in market.employers:
                 before = employer.workers - employer.arrivals
@@ -160,6 +170,52 @@ class DeparturesPhase:
                 employer.open -= 1
                 rec.filled_irregular[t, employer.market.index] += 1
         for market in starting:
+            unfilled = demand = 0
             for employer in market.employers:
-                rec.unfilled[t, market.index] += max(employer.demand - employer.workers, 0)
+                unfilled += max(employer.demand - employer.workers, 0)
+                demand += employer.demand
                 employer.open = 0
+            rec.unfilled[t, market.index] += unfilled
+            if market.channel(t) == CH_SEASONAL:  # the season's employers remember the shortage
+                market.last_shortage = unfilled / demand if demand > 0 else 0.0
+
+    def replace_surplus(self, t: int, starting) -> None:
+        """In seasonal and temporary work, employers that received more new recruits than they need hand the
+        surplus (at most this month's arrivals; rehired workers stay) to the market's employers still short,
+        in slot order of the recruits and employer order of the receivers."""
+        surplus, short, nxt = {}, {}, {}
+        for market in starting:
+            if not market.labour_market(t):
+                continue
+            for employer in market.employers:
+                gap = employer.demand - employer.workers
+                if gap < 0:
+                    surplus[employer.index] = min(-gap, employer.arrivals)
+                elif gap > 0:
+                    short[employer.index] = gap
+            nxt[market.index] = 0
+        if not any(surplus.get(e.index, 0) > 0 for m in starting for e in m.employers) or not short:
+            return
+        for person in self.persons():
+            employer = person.employer
+            if (employer is None or person.last_departure != t or surplus.get(employer.index, 0) <= 0
+                    or person.last_employer is employer or person.status not in (SEASONAL, TEMPORARY)):
+                continue
+            market = employer.market
+            pos = nxt[market.index]
+            while pos < len(market.employers) and short.get(market.employers[pos].index, 0) <= 0:
+                pos += 1
+            nxt[market.index] = pos
+            if pos == len(market.employers):
+                continue
+            to = market.employers[pos]
+            person.employer = to
+            employer.workers -= 1
+            employer.arrivals -= 1
+            surplus[employer.index] -= 1
+            to.workers += 1
+            to.arrivals += 1
+            short[to.index] -= 1
+            self.records.reassigned[t, market.index] += 1
+            if person.last_employer is to:  # back with the former employer after all: not a change
+                self.records.employer_changes[t, person.origin, market.destination] -= 1

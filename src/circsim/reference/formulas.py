@@ -185,9 +185,38 @@ def labour_demand_factor(wage_bill, extra_cost, elasticity) -> float:
     return (wage_bill / (wage_bill + max(extra_cost, 0.0))) ** elasticity
 
 
+def domestic_willing(supply, wage, reservation_wage, scale) -> float:
+    """Domestic and EU workers taking a job at ``wage``: supply × logistic((ln wage − ln reservation wage) / scale)."""
+    if supply <= 0 or wage <= 0:
+        return 0.0
+    return supply * logistic((math.log(wage) - math.log(reservation_wage)) / scale)
+
+
+def experience_selection(wanted, experienced, newcomers, weight) -> tuple[float, float]:
+    """Selection probabilities (experienced, newcomer): the experienced ``weight`` times as likely, capped at 1."""
+    if wanted <= 0 or experienced + newcomers <= 0:
+        return 0.0, 0.0
+    lam = wanted / (weight * experienced + newcomers)
+    if weight * lam <= 1.0:
+        return weight * lam, min(lam, 1.0)
+    if newcomers <= 0:
+        return 1.0, 0.0
+    return 1.0, min(max(wanted - experienced, 0.0) / newcomers, 1.0)
+
+
+def planned_demand_factor(response, last_shortage) -> float:
+    """Demand planned to the labour expected: 1 − response × last job start's unfilled share."""
+    return 1.0 - response * min(max(last_shortage, 0.0), 1.0)
+
+
+def deterrence_factor(deterrence, expected_fine_eur) -> float:
+    """What the expected fine leaves of a willingness to hire or of informal work: exp(-deterrence × fine / 1000)."""
+    return math.exp(-deterrence * expected_fine_eur / 1000.0)
+
+
 def irregular_hiring_probability(compliance, deterrence, expected_fine_eur) -> float:
-    """An employer short of workers takes on irregular ones: (1 - compliance) × exp(-deterrence × fine / 1000)."""
-    return (1.0 - compliance) * math.exp(-deterrence * expected_fine_eur / 1000.0)
+    """An employer short of workers takes on irregular ones: (1 - compliance) × the deterrence factor."""
+    return (1.0 - compliance) * deterrence_factor(deterrence, expected_fine_eur)
 
 
 def monthly_probability(rate_year) -> float:

@@ -143,6 +143,7 @@ class RecruitmentPhase:
         D = len(self.scenario.destinations)
         for origin in self.origins:
             origin.pool = [[0.0] * D for _ in origin.pool]
+            origin.pool_experienced = [[0.0] * D for _ in origin.pool]
         mass = {}
         for person in self.persons():
             former = person.last_employer
@@ -178,15 +179,21 @@ class RecruitmentPhase:
                         person.destination = market.destination
                         person.app_month = t
             if self._registered(person, t):
-                self.origins[person.origin].pool[person.channel][person.destination] += 1.0
+                origin = self.origins[person.origin]
+                origin.pool[person.channel][person.destination] += 1.0
+                if person.flags & F_GOOD_RECORD:
+                    origin.pool_experienced[person.channel][person.destination] += 1.0
 
     def _selection_probabilities(self, t: int) -> None:
         """A market's open places are shared among origins by recruitment share, capped by quota; each
-        offer becomes a match with the origin's matching efficiency (raised by labour-market information)."""
+        offer becomes a match with the origin's matching efficiency (raised by labour-market information);
+        the places wanted go to the pool, members with a good record from an earlier legal stay ranked first."""
         pol = self.policy
         cor, org, b = pol.corridor, pol.origin, pol.behaviour
+        wanted_at = {}
         for origin in self.origins:
             origin.select_prob = [0.0] * len(self.markets)
+            origin.select_prob_experienced = [0.0] * len(self.markets)
         for market in self.markets:
             if market.open <= 0:
                 continue
@@ -202,18 +209,24 @@ class RecruitmentPhase:
                 eff += (1.0 - eff) * b.lmi_match_gain[t] * org.labour_market_information[t, o]
                 asked = min(market.open * cor.recruitment_share[t, o, d] / total, max(self.quota_left(o, d, k, t), 0.0))
                 origin.intended[k][d][t % 12] += asked * eff  # drives the prospect of registering
-                if origin.pool[k][d] > 0:
-                    origin.select_prob[m] = asked * eff / origin.pool[k][d]
+                wanted_at[o, m] = asked * eff
+        weight = b.experience_weight[t]
         for origin in self.origins:
             for k in LEGAL_CHANNELS:
                 for d in range(len(self.scenario.destinations)):
                     same = [mk for mk in self.markets if mk.channel(t) == k and mk.destination == d]
-                    total = 0.0
+                    wanted = 0.0
                     for mk in same:
-                        total += origin.select_prob[mk.index]
-                    if total > 1.0:
-                        for mk in same:
-                            origin.select_prob[mk.index] /= total
+                        wanted += wanted_at.get((origin.index, mk.index), 0.0)
+                    if wanted <= 0:
+                        continue
+                    experienced = origin.pool_experienced[k][d]
+                    p_exp, p_new = formulas.experience_selection(wanted, experienced, origin.pool[k][d] - experienced,
+                                                                 weight)
+                    for mk in same:
+                        share = wanted_at.get((origin.index, mk.index), 0.0) / wanted
+                        origin.select_prob_experienced[mk.index] = p_exp * share
+                        origin.select_prob[mk.index] = p_new * share
 
     def _select_recruits(self, t: int, cal: int) -> None:
         """Each pool member is selected for at most one market of their channel and destination; the
@@ -227,12 +240,13 @@ class RecruitmentPhase:
             origin = self.origins[person.origin]
             if origin.pool[k][dest] <= 0 or not person.selectable(t, k):
                 continue
+            prob = origin.select_prob_experienced if person.flags & F_GOOD_RECORD else origin.select_prob
             u = person.draw(rng.SELECT, t)
             acc = 0.0
             for market in self.markets:
-                if market.channel(t) != k or market.destination != dest or origin.select_prob[market.index] <= 0:
+                if market.channel(t) != k or market.destination != dest or prob[market.index] <= 0:
                     continue
-                acc += origin.select_prob[market.index]
+                acc += prob[market.index]
                 if u < acc:
                     if market.open > 0:
                         n = len(market.employers)

@@ -35,9 +35,11 @@ class Origin:
         self.channel_open = [[0.0] * D for _ in range(K)]  # 1 when the channel to d is open to the origin
         self.quota_used = [[0.0] * K for _ in range(D)]    # [destination][channel] offers this calendar year
         self.pool = [[0.0] * D for _ in range(K)]  # eligible pool members counted while recruiting
+        self.pool_experienced = [[0.0] * D for _ in range(K)]  # of them, with a good record from a legal stay
         self.intended = [[[0.0] * 12 for _ in range(D)] for _ in range(K)]  # offers asked, last 12 months
         self.prospect = [[1.0] * D for _ in range(K)]  # chance a registration leads to an offer within a year
-        self.select_prob = [0.0] * n_market        # probability a pool member is selected for a market
+        self.select_prob = [0.0] * n_market        # probability a newcomer in the pool is selected for a market
+        self.select_prob_experienced = [0.0] * n_market  # the same for a member with a good record (ranked first)
         self.skilled_home = 0.0                    # skilled persons at home at the last records
         self.skilled_cap = 0.0                     # skilled the legal channels may still recruit this year
 
@@ -57,6 +59,7 @@ class Market:
         self.withdrawn = [0.0] * 12  # selected recruits who withdrew at the job starts of the last 12 months
         self.left = [0.0] * 12       # selected recruits who left at the job starts of the last 12 months
         self.inspected = [0.0] * 12  # employers inspected in each of the last 12 months
+        self.last_shortage = 0.0     # share of the places left unfilled at the last job start (seasonal work)
 
     def _p(self, name: str, t: int) -> float:
         return getattr(self.model.policy.market, name)[t, self.index]
@@ -140,9 +143,18 @@ class Market:
         return formulas.labour_demand_factor(self._p("wage", t) * months, self._p("recruitment_cost", t) + fee,
                                              pol.behaviour.labour_demand_elasticity[t])
 
+    def domestic_hires(self, t: int) -> float:
+        """Domestic and EU workers hired before third-country workers (persons): those willing at the wage,
+        reached by Community preference, at most the demand."""
+        willing = formulas.domestic_willing(self._p("domestic_supply", t), self._p("wage", t),
+                                            self._p("reservation_wage", t), self._p("reservation_wage_scale", t))
+        return min(self._p("community_preference", t) * willing, self._p("demand", t))
+
     def demand_agents(self, t: int) -> float:
-        """Demand for third-country workers in agents, after Community preference and the cost response."""
-        return self._p("demand", t) / self.model.scale * (1.0 - self._p("community_preference", t)) * self.cost_factor(t)
+        """Demand for third-country workers in agents: what the domestic queue leaves, times the response to
+        the cost of recruiting them and to the share of places left unfilled at the last job start."""
+        return ((self._p("demand", t) - self.domestic_hires(t)) / self.model.scale * self.cost_factor(t)
+                * formulas.planned_demand_factor(self.model.policy.behaviour.shortage_response[t], self.last_shortage))
 
 
 def quota_of(policy, t: int, o: int, d: int, k: int) -> float:

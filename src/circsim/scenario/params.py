@@ -235,6 +235,17 @@ PARAMS: list[Param] = [
        "fine per irregular worker (yearly inspection probability perceived x fine); declared uncertain (Becker 1968)",
        source="no published elasticity; kept small because US employer sanctions without verification at hire "
               "were found ineffective (Lofstrom, Bohn & Raphael 2011, PPIC): see docs/VALIDATION.md"),
+    _p("experience_weight", B, 3.0, 1.0, 20.0, "odds",
+       "Odds that the agency selects a registered candidate with a good record from an earlier legal stay, "
+       "relative to a newcomer (employers rank recruits by record and experience; 1: no ranking)",
+       source="no published odds ratio; declared uncertain (1 to 10). In Huelva returning on time is the condition "
+              "for being hired again, and repeaters were 60-70 % of the Moroccan contingent 2019-2023; Canadian farmers "
+              "name over three-quarters of their SAWP workers (Martin 2019)"),
+    _p("shortage_response", B, 0.3, 0.0, 1.0, "share",
+       "Share of the places left unfilled at the sector's last job start by which employers cut their demand for "
+       "migrant labour (work planned to the labour they expect: acreage, crops left unharvested)",
+       source="Rutledge & Merel (2023, AJAE 105(2)): a 10 % fall in farm labour supply cuts production by at most "
+              "4.2 % and harvested acreage by at most 2.4 % (elasticities 0.24-0.42); declared uncertain 0 to 0.5"),
     _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
        "Share of the seasonal workforce at the start that had worked an earlier season (past seasons are "
        "geometric with this ratio)", source=HUELVA + ": about 15,000 repeat workers of 21,500", dynamic=False),
@@ -375,7 +386,23 @@ PARAMS: list[Param] = [
        "Standard deviation of an employer's log pay around the sector's wage (lognormal, mean 1)",
        source="firm pay premia: sd of firm wage effects about 0.1-0.2 across all firms (Card, Heining & Kline 2013); "
               "assumed smaller within a sector under a collective agreement", dynamic=False),
-    _p("community_preference", M, 0.1, 0.0, 1.0, "share", "Share of vacancies filled first by domestic / EU workers"),
+    _p("domestic_supply", M, 0.0, 0.0, 1e8, "persons",
+       "Domestic and EU workers available to the sector (unemployed and mobile EU workers who would take its jobs at "
+       "a high enough wage); those whose reservation wage is below the wage queue before third-country workers",
+       source="Community preference (Council Resolution of 20 June 1994; the labour-market test of national law)"),
+    _p("reservation_wage", M, 1000.0, 1.0, 1e5, "EUR/month",
+       "Median reservation wage of the sector's domestic and EU labour supply (log-logistic)",
+       source="assumption, declared uncertain: Huelva's regional job service drew 840 applicants for 11,900 harvest "
+              "posts (2017/18) and 970 for 23,000 (2019) in a province with about 25 % unemployment"),
+    _p("reservation_wage_scale", M, 1.0, 0.01, 3.0, "log-wage",
+       "Scale of the logistic distribution of the log reservation wages of the domestic and EU supply (standard "
+       "deviation = scale x 1.81); the willing share's wage elasticity is (1 - share) / scale",
+       source="no published point elasticity (Hill, Ornelas & Taylor 2021: estimates sparse; wages had no significant "
+              "effect on US farm workers' labour supply); declared uncertain 0.3 to 3"),
+    _p("community_preference", M, 1.0, 0.0, 1.0, "share",
+       "Share of the domestic and EU workers willing at the sector's wage who are hired before third-country workers "
+       "(the reach of the labour-market test; 1: Community preference applied in full, 0: not applied)",
+       source="the Communication: circular migration schemes respect the principle of Community preference"),
     # --- corridors (origin x destination pairs: bilateral agreements) --------------------
     _p("quota_seasonal", K, 1e7, 0.0, 1e8, "persons/year", "Seasonal-scheme offers per calendar year (partnership quota)"),
     _p("quota_temporary", K, 1e7, 0.0, 1e8, "persons/year", "Temporary-work offers per calendar year"),
