@@ -92,7 +92,7 @@ def test_scale_weights_outputs(small):
     a = circsim.run(small, 5)
     doubled = {"population": 2 * small.data["population"]}
     for name in ("demand", "quota_seasonal", "quota_temporary", "consular_capacity", "return_capacity",
-                 "diaspora_long_term", "diaspora_irregular", "diaspora_returnees"):
+                 "diaspora_long_term", "diaspora_irregular", "diaspora_returnees", "domestic_supply"):
         doubled.update(_doubled(small, name))
     b = circsim.run(small.replace(**doubled), 5)
     assert np.array_equal(2 * a.stock.values, b.stock.values)

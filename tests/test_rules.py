@@ -181,6 +181,21 @@ def check_employers(impl):
     # a yearly probability as a monthly one: 12 months compound back to it
     for rate in (0.0, 0.01, 0.3, 1.0):
         assert 1.0 - (1.0 - impl.monthly_probability(rate)) ** 12 == pytest.approx(rate, abs=1e-12)
+    assert impl.deterrence_factor(0.5, 2000.0) == pytest.approx(math.exp(-1.0), **close)
+    assert impl.deterrence_factor(0.5, 0.0) == 1.0
+    # the domestic and EU queue: half the supply willing at the median reservation wage; log-logistic tails
+    assert impl.domestic_willing(900.0, 1000.0, 1000.0, 0.5) == pytest.approx(450.0, **close)
+    assert impl.domestic_willing(900.0, 500.0, 1000.0, 1.0) == pytest.approx(900.0 / 3.0, **close)
+    assert impl.domestic_willing(0.0, 500.0, 1000.0, 1.0) == 0.0
+    # ranking by experience: odds `weight` for the experienced, capped at certainty, the rest to newcomers
+    assert impl.experience_selection(10.0, 10.0, 30.0, 1.0) == pytest.approx((0.25, 0.25), **close)
+    assert impl.experience_selection(10.0, 10.0, 30.0, 3.0) == pytest.approx((0.5, 1.0 / 6.0), **close)
+    assert impl.experience_selection(30.0, 10.0, 30.0, 8.0) == pytest.approx((1.0, 2.0 / 3.0), **close)
+    assert impl.experience_selection(50.0, 10.0, 30.0, 2.0) == pytest.approx((1.0, 1.0), **close)
+    assert impl.experience_selection(0.0, 10.0, 30.0, 2.0) == (0.0, 0.0)
+    # demand planned to the labour expected: 1 - response x last shortage
+    assert impl.planned_demand_factor(0.3, 0.2) == pytest.approx(0.94, **close)
+    assert impl.planned_demand_factor(0.3, 0.0) == 1.0
 
 
 CHECKS = [check_employers, check_logistic, check_age_and_consider_hazard, check_channel_utility, check_removal_probability,
@@ -352,6 +367,11 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
         ("home_wage_effect", xs[:3]), ("local_unemployment", xs[:3]), ("remittance_jobs", xs[:3]),
         ("departure_probability", xs[:3]), ("loyalty_probability", xs[:3]), ("labour_demand_factor", [1000 * abs(xs[0]), 1000 * xs[1], u[2]]),
         ("irregular_hiring_probability", [u[0], abs(xs[1]), 1000 * abs(xs[2])]), ("monthly_probability", u[:1]),
+        ("deterrence_factor", [abs(xs[1]), 1000 * abs(xs[2])]),
+        ("domestic_willing", [1000 * abs(xs[0]), 100 + 300 * abs(xs[1]), 100 + 300 * abs(xs[2]), 0.1 + u[3]]),
+        ("planned_demand_factor", u[:2]),
     ]
     for name, args in pairs:
         assert getattr(rules, name)(*args) == getattr(formulas, name)(*args), name
+    selection = [10 * u[0], 10 * u[1], 10 * u[2], 1.0 + 3 * u[3]]
+    assert tuple(rules.experience_selection(*selection)) == tuple(formulas.experience_selection(*selection))
