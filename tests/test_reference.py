@@ -72,7 +72,8 @@ VARIANTS = {
                             ["ltr_granted", "returns:circular_stay", "ltr_comebacks", "ltr_status_lost",
                              "stock:long_term_away"]),
     "readmission": ("readmission", dict(detection_rate=0.05, asc_irregular=0.0, return_capacity=500.0),
-                    ["returns_enforced", "detections", "departures:irregular", "filled_irregular"]),
+                    ["returns_enforced", "detections", "departures:irregular", "filled_irregular", "held_for_removal",
+                     "no_travel_document", "decision_departures"]),
     "mobility_partnership": ("mobility_partnership", {**SKILLED, "consular_capacity": 150.0, "asc_irregular": -1.0},
                              ["trained", "short_stays", "filled_rehire", "queue_length", "interceptions",
                               "approvals:student", "approvals:trainee", "approvals:seasonal"]),
@@ -339,6 +340,8 @@ RANDOM_LEVERS = {
     "domestic_supply": lambda r: r.uniform(0, 20000), "reservation_wage": lambda r: r.uniform(300, 3000),
     "reservation_wage_scale": lambda r: r.uniform(0.2, 2), "experience_weight": lambda r: r.uniform(1, 10),
     "shortage_response": lambda r: r.uniform(0, 1),
+    # the enforcement chain
+    "removal_held_share": lambda r: r.uniform(0, 1), "passport_share": lambda r: r.uniform(0, 1),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

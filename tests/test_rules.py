@@ -54,7 +54,12 @@ def check_channel_utility(impl):
 def check_removal_probability(impl):
     for d, r in ((0.0, 0.9), (0.05, 0.9), (0.3, 0.5), (1.0, 1.0), (0.01, 0.0)):
         never_detected = math.prod([1.0 - d] * 12)
-        assert impl.removal_probability_year(d, r) == pytest.approx((1.0 - never_detected) * r, **close)
+        # everyone held, no passports: the origin's cooperation decides
+        assert impl.removal_probability_year(d, r, 1.0, 0.0) == pytest.approx((1.0 - never_detected) * r, **close)
+        # a third held, half with a passport
+        assert impl.removal_probability_year(d, r, 1 / 3, 0.5) == pytest.approx(
+            (1.0 - never_detected) / 3 * (0.5 + 0.5 * r), **close)
+    assert impl.removal_probability_year(0.5, 0.0, 1.0, 1.0) == pytest.approx(1.0 - 0.5 ** 12, **close)
 
 
 def check_wage_multiplier(impl):
@@ -254,11 +259,11 @@ def test_logistic_increasing_in_unit_interval(impl, x, y):
 
 
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
-@given(d=unit, r=unit, d2=unit, r2=unit)
-def test_removal_probability_monotone(impl, d, r, d2, r2):
-    assert 0.0 <= impl.removal_probability_year(d, r) <= 1.0
-    assert increasing(impl.removal_probability_year, [d, r], 0, d, d2)
-    assert increasing(impl.removal_probability_year, [d, r], 1, r, r2)
+@given(d=unit, r=unit, d2=unit, r2=unit, h=unit, h2=unit, q=unit, q2=unit)
+def test_removal_probability_monotone(impl, d, r, d2, r2, h, h2, q, q2):
+    assert 0.0 <= impl.removal_probability_year(d, r, h, q) <= 1.0
+    for i, (a, b) in enumerate(((d, d2), (r, r2), (h, h2), (q, q2))):
+        assert increasing(impl.removal_probability_year, [d, r, h, q], i, a, b)
 
 
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
@@ -360,7 +365,7 @@ def test_reference_formulas_match_the_engine_bit_for_bit(xs):
     u = [abs(x) / 3.0 for x in xs]
     pairs = [
         ("logistic", xs[:1]), ("age_hazard", xs[:3]), ("consider_hazard", u[:2]), ("channel_utility", xs[:9]),
-        ("removal_probability_year", u[:2]), ("wage_multiplier", xs[:2]), ("return_probability", xs[:13]),
+        ("removal_probability_year", u[:4]), ("wage_multiplier", xs[:2]), ("return_probability", xs[:13]),
         ("voluntary_return_hazard", xs), ("business_hazard", xs[:8]), ("rehire_probability", u[:4]),
         ("geometric_months", [1.0 + 10 * u[0], min(u[1], 0.999)]), ("savings_target", xs[:3]),
         ("target_progress", xs[:4]), ("home_earnings", xs[:5]), ("network_tie", u[:3]),

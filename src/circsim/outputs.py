@@ -41,7 +41,10 @@ HEADLINE = {
     "remittances_total": ("EUR", "Remittances received over the run"),
     "seasonal_departures_per_year": ("persons/year", "Seasonal departures per year"),
     "irregular_entries_per_year": ("persons/year", "Irregular entries per year"),
-    "enforced_return_rate": ("share", "Returns carried out / return decisions issued (one decision per irregular episode)"),
+    "enforced_return_rate": ("share", "Return decisions carried out by removal / return decisions issued (one decision "
+                                      "per irregular episode)"),
+    "decisions_left_rate": ("share", "Return decisions after which the person left, removed or on their own (verified "
+                                     "or not) / return decisions issued"),
     "lost_offer_rate": ("share", "Job offers lost to visa delays / applications filed"),
     "mean_wait_months": ("months", "Mean wait of decided applications"),
     "brain_drain_rate": ("share", "Skilled abroad / all skilled, at the end"),
@@ -250,6 +253,7 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         "seasonal_departures_per_year": sums("departures", pick=seasonal) / per_year,
         "irregular_entries_per_year": sums("departures", pick=position("channel", "irregular")) / per_year,
         "enforced_return_rate": ratio(sums("returns_enforced"), sums("return_decisions")),
+        "decisions_left_rate": ratio(sums("returns_enforced", plus="decision_departures"), sums("return_decisions")),
         "lost_offer_rate": ratio(sums("lost_offers"), sums("applications")),
         "mean_wait_months": ratio(sums("wait_months_total"), sums("approvals", plus="refusals")),
         "brain_drain_rate": ratio(sums("skilled_abroad", last), sums("skilled_abroad", last, plus="skilled_home")),

@@ -64,7 +64,15 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "unfilled": (("market",), "positions/month", "Positions left unfilled at job start (shortage)"),
     "detections": (OD, "persons/month", "Irregular persons detected"),
     "return_decisions": (OD, "persons/month", "Return decisions issued (one per irregular episode: at its first detection)"),
-    "returns_enforced": (OD, "persons/month", "Return decisions carried out"),
+    "held_for_removal": (OD, "persons/month",
+                         "Detected persons with a return decision held for removal (the others released with the order "
+                         "to leave)"),
+    "no_travel_document": (OD, "persons/month",
+                           "Of them, released because they held no valid passport and the origin issued no travel "
+                           "document"),
+    "returns_enforced": (OD, "persons/month", "Return decisions carried out by removal"),
+    "decision_departures": (OD, "persons/month", "Persons with a return decision who left on their own (voluntary "
+                                                 "departure: also a decision carried out)"),
     "interceptions": (("origin",), "persons/month", "Irregular departures intercepted by the origin's border control"),
     "remittances": (("community",), "EUR/month", "Remittances received"),
     "businesses_started": (("community",), "businesses/month", "Businesses started by returnees"),

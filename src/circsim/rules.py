@@ -48,9 +48,14 @@ def channel_utility(gain_eur_year, cost_eur, risk, network, asc, b_income, b_cos
 
 
 @njit(cache=True)
-def removal_probability_year(detection_month, readmission):
-    """Probability that an irregular person is removed within a year: detection x readmission."""
-    return (1.0 - (1.0 - detection_month) ** 12) * readmission
+def removal_probability_year(detection_month, readmission, held, passport):
+    """Probability that an irregular person is removed within a year: detected, held for removal, and
+    travel documents (a valid passport, or the origin's identification and documents):
+    (1 - (1 - detection)^12) x held x (passport + (1 - passport) x readmission). The twelfth power is taken as
+    ((q^2)^2)^2 x (q^2)^2, written out: a compiled integer power and Python's ``**`` round differently."""
+    q2 = (1.0 - detection_month) * (1.0 - detection_month)
+    q4 = q2 * q2
+    return (1.0 - q4 * q4 * q4) * held * (passport + (1.0 - passport) * readmission)
 
 
 @njit(cache=True)

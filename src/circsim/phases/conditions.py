@@ -37,7 +37,8 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
             # detection: the police's, and labour inspections at the employers of those at work (last month's share)
             inspect = rules.monthly_probability(dst.inspection_rate[t, d]) * s.irregular_at_work[d]
             detect = 1.0 - (1.0 - dst.detection_rate[t, d]) * (1.0 - inspect)
-            s.removal[o, d] = rules.removal_probability_year(detect, org.readmission_cooperation[t, o])
+            s.removal[o, d] = rules.removal_probability_year(detect, org.readmission_cooperation[t, o],
+                                                             b.removal_held_share[t], b.passport_share[t])
         # the irregular route: border control, document checks, anti-smuggling action
         anti = org.anti_smuggling[t, o]
         s.irregular_success[o] = ((1.0 - org.border_control[t, o])

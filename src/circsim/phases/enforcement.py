@@ -33,7 +33,7 @@ from .common import go_home, labour_market, release_employer
 def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
     D = s.dest_wage.shape[0]
     M = w.market_dest.shape[0]
-    dst = pol.destination
+    dst, b = pol.destination, pol.behaviour
     capacity = np.empty(D, dtype=np.int64)
     for d in range(D):
         capacity[d] = rng.stochastic_round(dst.return_capacity[t, d] / scale, seed, rng.RETURN_CAPACITY, t, d)
@@ -87,7 +87,16 @@ def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
         if not p.flags[i] & F_DECIDED:  # the decision is issued once per episode and stands
             rec.return_decisions[t, o, d] += 1
             p.flags[i] |= np.uint16(F_DECIDED)
-        if capacity[d] > 0 and rng.uniform(seed, rng.READMIT, t, pid) < pol.origin.readmission_cooperation[t, o]:
+        # the chain: held for removal (or released with the order to leave), a travel document (a valid
+        # passport, or the origin's identification and documents), the month's return capacity
+        if rng.uniform(seed, rng.HELD, t, pid) >= b.removal_held_share[t]:
+            continue
+        rec.held_for_removal[t, o, d] += 1
+        if (rng.uniform(seed, rng.PASSPORT, 0, pid) >= b.passport_share[t]
+                and rng.uniform(seed, rng.READMIT, t, pid) >= pol.origin.readmission_cooperation[t, o]):
+            rec.no_travel_document[t, o, d] += 1
+            continue
+        if capacity[d] > 0:
             capacity[d] -= 1
             rec.returns_enforced[t, o, d] += 1
             go_home(p, i, e, w, pol, seed, t, R_ENFORCED, rec, False)

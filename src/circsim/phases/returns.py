@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
+from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
                      HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, NEVER, R_VOLUNTARY, RESEARCHER,
                      RETURNEE, TEMPORARY)
 from .common import DURATION_BINS, age_years, go_home, home_earnings_of, release_employer, target_progress_of
@@ -75,6 +75,8 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
                 b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0,
                 b.voluntary_savings_cap[t])
             if rng.uniform(seed, rng.VOLUNTARY, t, pid) < h:
+                if st == IRREGULAR and p.flags[i] & F_DECIDED:  # leaves after a return decision: carried out
+                    rec.decision_departures[t, o, d] += 1
                 p.savings[i] += bonus
                 go_home(p, i, e, w, pol, seed, t, R_VOLUNTARY, rec, st != IRREGULAR)
         elif st == HOME or st == RETURNEE or st == APPLICANT or st == APPROVED or st == LONG_TERM_AWAY:

@@ -30,7 +30,8 @@ class ConditionsPhase:
                 # the police's detection, and labour inspections at the employers of those at work
                 inspect = formulas.monthly_probability(dst.inspection_rate[t, d]) * self.irregular_at_work[d]
                 detect = 1.0 - (1.0 - dst.detection_rate[t, d]) * (1.0 - inspect)
-                origin.removal[d] = formulas.removal_probability_year(detect, org.readmission_cooperation[t, o])
+                origin.removal[d] = formulas.removal_probability_year(detect, org.readmission_cooperation[t, o],
+                                                                      b.removal_held_share[t], b.passport_share[t])
             # the irregular route: border control, document checks, anti-smuggling action
             origin.irregular_success = ((1.0 - org.border_control[t, o])
                                         * (1.0 - b.document_fraud_share[t] * org.travel_document_security[t, o])

@@ -50,9 +50,11 @@ def _twelfth_power(x: float) -> float:
     return x4 * (x4 * x4)
 
 
-def removal_probability_year(detection_month: float, readmission: float) -> float:
-    """The yearly removal probability X: detected at least once in 12 months × readmitted (ODD 6–7)."""
-    return (1.0 - _twelfth_power(1.0 - detection_month)) * readmission
+def removal_probability_year(detection_month: float, readmission: float, held: float, passport: float) -> float:
+    """``(1 − (1 − detection)^12) × held × (passport + (1 − passport) × readmission)`` (ODD 1)."""
+    q2 = (1.0 - detection_month) * (1.0 - detection_month)  # the twelfth power written out (as rules.py)
+    q4 = q2 * q2
+    return (1.0 - q4 * q4 * q4) * held * (passport + (1.0 - passport) * readmission)
 
 
 def wage_multiplier(human_capital: float, hc_wage: float) -> float:

@@ -56,7 +56,15 @@ class ReturnPhases:
             if not person.flags & F_DECIDED:  # one decision per irregular episode
                 rec.return_decisions[t, o, d] += 1
                 person.flags |= F_DECIDED
-            if capacity[d] > 0 and person.draw(rng.READMIT, t) < pol.origin.readmission_cooperation[t, o]:
+            # the chain: held for removal (or released with the order), a travel document, return capacity
+            if person.draw(rng.HELD, t) >= pol.behaviour.removal_held_share[t]:
+                continue
+            rec.held_for_removal[t, o, d] += 1
+            if (person.draw(rng.PASSPORT, 0) >= pol.behaviour.passport_share[t]
+                    and person.draw(rng.READMIT, t) >= pol.origin.readmission_cooperation[t, o]):
+                rec.no_travel_document[t, o, d] += 1
+                continue
+            if capacity[d] > 0:
                 capacity[d] -= 1
                 rec.returns_enforced[t, o, d] += 1
                 person.go_home(t, R_ENFORCED, False)
@@ -138,6 +146,8 @@ class ReturnPhases:
             b.voluntary_years_abroad[t], b.voluntary_years_cap[t], person.months_abroad / 12.0,
             b.voluntary_savings_cap[t])
         if person.draw(rng.VOLUNTARY, t) < hazard:
+            if person.status == IRREGULAR and person.flags & F_DECIDED:  # leaves after a return decision: carried out
+                self.records.decision_departures[t, person.origin, person.destination] += 1
             person.add_savings(bonus)
             person.go_home(t, R_VOLUNTARY, person.status != IRREGULAR)
 

@@ -246,6 +246,16 @@ PARAMS: list[Param] = [
        "migrant labour (work planned to the labour they expect: acreage, crops left unharvested)",
        source="Rutledge & Merel (2023, AJAE 105(2)): a 10 % fall in farm labour supply cuts production by at most "
               "4.2 % and harvested acreage by at most 2.4 % (elasticities 0.24-0.42); declared uncertain 0 to 0.5"),
+    _p("removal_held_share", B, 0.3, 0.0, 1.0, "share",
+       "Share of detections of a person with a return decision after which the person is held for removal "
+       "(pre-removal detention); the others are released with the order to leave",
+       source="Spain: 8,814 CIE internments in 2017, 13-32 % of return orders 2017-2019, and a similar number "
+              "expelled from police custody within 72 hours (6,462 vs 4,726 from CIEs in 2013; Defensor del Pueblo, "
+              "Fiscalia, SJM reports via press); declared uncertain 0.1 to 0.5"),
+    _p("passport_share", B, 0.5, 0.0, 1.0, "share",
+       "Share of irregular migrants holding a valid passport, whose removal needs no travel document from the origin",
+       source="Germany: 51.8 % of adult first-time asylum applicants had no identity papers (2020); missing "
+              "papers the reason for 41 % of tolerated stays (end 2018); declared uncertain 0.3 to 0.7"),
     _p("initial_repeat_share", B, 0.7, 0.0, 0.95, "share",
        "Share of the seasonal workforce at the start that had worked an earlier season (past seasons are "
        "geometric with this ratio)", source=HUELVA + ": about 15,000 repeat workers of 21,500", dynamic=False),
@@ -268,8 +278,10 @@ PARAMS: list[Param] = [
        "as coming back the next season (seasonal_came_back)", source="assumption", integer=True, dynamic=False),
     # --- origin countries: third-country commitments -----------------------------------
     _p("readmission_cooperation", O, 0.2, 0.0, 1.0, "share",
-       "Share of return decisions the origin country cooperates with (identification, travel documents)",
-       source=ECA + ": under 1 in 5 returns to countries outside Europe carried out"),
+       "Share of requests for a person without a valid passport that the origin country answers with identification "
+       "and a travel document (the link readmission agreements act on)",
+       source=ECA + ": non-cooperation of countries of origin is a main obstacle to return; fitted where a return "
+              "rate is a target"),
     _p("border_control", O, 0.2, 0.0, 1.0, "probability",
        "Probability that an irregular departure is intercepted by the origin's border control"),
     _p("smuggling_cost", O, 3000.0, 0.0, 50000.0, "EUR", "Price of the irregular route (smugglers, travel)"),
