@@ -86,3 +86,32 @@ def test_shipped_calibrated_scenarios_land_within_their_fit_targets(scenario, fi
     table = report(circsim.load_scenario(scenario), targets, range(1, 11))
     fit = table[table["use"] == "fit"]
     assert fit["within"].all(), fit[["observed", "low", "high", "model"]]
+
+
+def test_an_effect_target_is_the_paired_difference_of_its_variant(tmp_path):
+    """An effect target's model value is, seed by seed, its output in the scenario with the target's overrides
+    minus its output in the scenario, run with the same seed (common random numbers)."""
+    from circsim.calibration import Target
+
+    s = circsim.load_scenario("huelva", persons=3000, years=4, burn_in_years=1, detection_rate=0.03)
+    effect = Target(name="agreement", output="enforced_return_rate", observed=0.075, interval=(0.05, 0.1),
+                    source="WODC", variant={"readmission_cooperation": 0.8})
+    level = Target(name="level", output="enforced_return_rate", observed=0.2, interval=(0.1, 0.3), source="ECA")
+    assert (effect.kind, level.kind) == ("effect", "level")
+    table = simulate(s, (1, 2), [effect, level])
+    for seed in (1, 2):
+        base = circsim.headline(circsim.run(s, seed))["enforced_return_rate"]
+        after = circsim.headline(circsim.run(s.replace(readmission_cooperation=0.8), seed))["enforced_return_rate"]
+        assert table.loc[seed, "agreement"] == after - base
+        assert table.loc[seed, "level"] == base
+    assert report(s, [effect], (1, 2)).loc["agreement", "kind"] == "effect"
+
+
+def test_an_effect_target_with_an_unknown_key_is_refused(tmp_path):
+    (tmp_path / "effect.toml").write_text(
+        'scenario = "huelva"\n[[target]]\nname = "x"\noutput = "enforced_return_rate"\nobserved = 0.1\n'
+        'interval = [0, 0.2]\nsource = "s"\nvariant = { no_such_lever = 1.0 }\n')
+    config = CalibrationConfig(scenario="huelva", targets=["effect.toml"],
+                               free=[Free(key="behaviour.return_intercept", bounds=(-1, 1))])
+    with pytest.raises(ScenarioError, match="target x: variant .*no_such_lever"):
+        Calibration(config, folder=tmp_path)

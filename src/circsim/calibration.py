@@ -69,6 +69,13 @@ class Target(BaseModel):
     source: str
     firmness: str = ""
     use: Literal["fit", "validate"] = "fit"
+    #: an effect target: the paired difference (same seeds: common random numbers) of ``output`` between the
+    #: scenario with these overrides and the scenario itself; a level target without it
+    variant: dict[str, float | int | str] | None = None
+
+    @property
+    def kind(self) -> str:
+        return "level" if self.variant is None else "effect"
 
     @model_validator(mode="after")
     def _consistent(self) -> "Target":
@@ -155,8 +162,26 @@ def model_values(ds, targets: list[Target]) -> dict[str, float]:
 
 
 def simulate(scenario: Scenario, seeds, targets: list[Target]) -> pd.DataFrame:
-    """The targets' outputs for each seed (rows) of a scenario."""
-    return pd.DataFrame([model_values(Simulation(scenario, seed).run(), targets) for seed in seeds], index=list(seeds))
+    """The targets' outputs for each seed (rows) of a scenario: a level target's output in the scenario's run, an
+    effect target's paired difference between the run of its variant and the scenario's run with the same seed
+    (each distinct variant is run once per seed)."""
+    levels = [t for t in targets if t.variant is None]
+    effects = [t for t in targets if t.variant is not None]
+    variants = {}
+    for t in effects:
+        variants.setdefault(tuple(sorted(t.variant.items())), []).append(t)
+    rows = []
+    for seed in seeds:
+        base = Simulation(scenario, seed).run()
+        row = model_values(base, levels)
+        if effects:
+            before = model_values(base, [t.model_copy(update={"variant": None}) for t in effects])
+            for key, group in variants.items():
+                after = model_values(Simulation(scenario.replace(**dict(key)), seed).run(),
+                                     [t.model_copy(update={"variant": None}) for t in group])
+                row.update({t.name: after[t.name] - before[t.name] for t in group})
+        rows.append(row)
+    return pd.DataFrame(rows, index=list(seeds))
 
 
 def distance(means: dict[str, float], targets: list[Target]) -> float:
@@ -184,6 +209,12 @@ class Calibration:
         keywords = {k: v for k, v in (("persons", c.persons), ("years", c.years)) if v is not None}
         self.scenario = load_scenario(c.scenario, **keywords)
         self.targets = load_targets([self.folder / p for p in c.targets])
+        for t in self.targets:
+            if t.variant is not None:
+                try:
+                    self.scenario.replace(**t.variant)
+                except ScenarioError as exc:
+                    raise ScenarioError(f"{where}: target {t.name}: variant {t.variant}: {exc}") from None
         for i, f in enumerate(c.free):
             p, _ = parameter_of(self.scenario.data, f.key, f"{where}: free[{i}].key = {f.key!r}")
             if not (p.lo <= f.bounds[0] < f.bounds[1] <= p.hi):
@@ -260,7 +291,7 @@ def report(scenario: Scenario, targets: list[Target], seeds) -> pd.DataFrame:
     rows = []
     for t in targets:
         m = summary.loc[t.name]
-        rows.append({"target": t.name, "use": t.use, "output": t.output, "observed": t.observed,
+        rows.append({"target": t.name, "kind": t.kind, "use": t.use, "output": t.output, "observed": t.observed,
                      "low": t.interval[0], "high": t.interval[1], "model": m["mean"], "model_low": m["low"],
                      "model_high": m["high"], "within": bool(t.interval[0] <= m["mean"] <= t.interval[1]),
                      "z": (m["mean"] - t.observed) / t.sd, "source": t.source})

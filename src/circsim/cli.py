@@ -358,9 +358,9 @@ def validate(
 
 
 def _targets_table(table) -> str:
-    lines = [f"{'target':32s} {'use':>8s} {'observed':>10s} {'interval':>20s} {'model':>10s} {'95 % interval':>22s}  in?"]
+    lines = [f"{'target':36s} {'kind':>6s} {'use':>8s} {'observed':>10s} {'interval':>20s} {'model':>10s} {'95 % interval':>22s}  in?"]
     for name, r in table.iterrows():
-        lines.append(f"{name:32s} {r['use']:>8s} {r['observed']:10.4g} {'[' + format(r['low'], '.4g') + ', ' + format(r['high'], '.4g') + ']':>20s} "
+        lines.append(f"{name:36s} {r['kind']:>6s} {r['use']:>8s} {r['observed']:10.4g} {'[' + format(r['low'], '.4g') + ', ' + format(r['high'], '.4g') + ']':>20s} "
                      f"{r['model']:10.4g} {'[' + format(r['model_low'], '.4g') + ', ' + format(r['model_high'], '.4g') + ']':>22s}  "
                      f"{'yes' if r['within'] else 'no'}")
     return "\n".join(lines)
