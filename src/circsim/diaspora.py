@@ -35,7 +35,7 @@ import numpy as np
 from numba import njit
 
 from . import rng
-from .phases.common import (allocate_to_employers, market_demand_agents, market_offset, permit_months, quota_of,
+from .phases.common import (allocate_to_employers, demand_slots, market_demand_agents, most_places, market_offset, permit_months, quota_of,
                             selectable, stay_months)
 from .state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
                     CHANNEL_STATUS, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_FORMER_RESIDENT,
@@ -120,12 +120,14 @@ def fill_markets(s, pol, world, p, e, n: int, seed: int) -> None:
     picker = _Picker(p, n, world.comm_origin[p.community[:n]], seed, 0)
     working = _working_months(p, n, t, b.entry_age[t])
     targets = np.zeros(len(e.market), dtype=np.int64)
+    first, owner = demand_slots(e.size, world.market_first, most_places(pol, s.scale))
     for m, (d, _) in enumerate(s.markets):
         k = int(mkt.channel[t, m])
         shares = np.array([cor.recruitment_share[t, o, d] if quota_of(pol, t, o, d, k) > 0 else 0.0
                            for o in range(O)])
         lo, hi = world.market_first[m], world.market_first[m + 1]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, s.scale, 0.0), market_offset(seed, m), targets)
+        allocate_to_employers(first, owner, m, lo, hi, market_demand_agents(pol, t, m, d, s.scale, 0.0),
+                              market_offset(seed, m), targets)
         places = np.repeat(np.arange(lo, hi), targets[lo:hi])  # one entry per place: its employer
         if shares.sum() <= 0 or len(places) == 0:
             continue

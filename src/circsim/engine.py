@@ -91,7 +91,7 @@ class Simulation:
         self.initial_persons = n
         self.employers = initial_employers(s, self.policy, self.world, self.seed)
         diaspora.fill_markets(s, self.policy, self.world, self.persons, self.employers, n, self.seed)
-        self.scratch = scratch(s, self.policy, self.world, len(self.employers.market), n, self.persons)
+        self.scratch = scratch(s, self.policy, self.world, self.employers, n, self.persons)
         sizes = dim_sizes(len(s.origins), len(s.destinations), len(s.communities), len(s.markets))
         self.records = allocate(s.total_months, sizes)
         self.t = 0

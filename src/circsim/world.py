@@ -59,6 +59,8 @@ Scratch = namedtuple("Scratch", [
     "inspect_ring",    # [M, 12] employers of the market inspected in each of the last 12 months (ring)
     "irregular_at_work",  # [D] share of the irregular persons present working for an employer (last month)
     "informal_work",   # [D] factor of informal work left by deterred employers (1 without inspections)
+    "slot_first",      # [M + 1] where each market's places start in ``slot_owner``
+    "slot_owner",      # [places] the employer of each place, in the order demand gives them (Webster)
     "market_ptr",      # [M] next employer to look at when placing a recruit
     "room",            # [E] employers with room when the agencies select, market by market
     "room_first",      # [M + 1] where each market's employers with room start in ``room``
@@ -193,7 +195,7 @@ def community_counts(p: Persons, C: int) -> dict[str, np.ndarray]:
             "at_home": count(home), "remitted": np.zeros(C)}
 
 
-def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, p: Persons) -> Scratch:
+def scratch(s: Scenario, policy, world: World, e: Employers, next_pid: int, p: Persons) -> Scratch:
     """Working arrays; the ethical-recruitment allowance starts at the cap share of the skilled at home."""
     O, D, C, M = len(s.origins), len(s.destinations), len(s.communities), len(s.markets)
     K = N_CHANNEL
@@ -201,6 +203,10 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
     at_home = np.isin(p.status, AT_HOME)
     skilled = np.bincount(world.comm_origin[p.community[at_home & (p.skill == HIGH_SKILL)]], minlength=O).astype(float)
     counts = community_counts(p, C)
+    from .phases.common import demand_slots, most_places  # the phases import this module's types
+
+    n_employers = len(e.market)
+    slot_first, slot_owner = demand_slots(e.size, world.market_first, most_places(policy, s.scale))
     return Scratch(
         quota_used=f((O, D, K)), home_income=f(C), unemployment=f(C), prevalence=f(C), **counts,
         gain=f((C, K, D)), gain_months=f((K, D)), cost=f((O, K, D)), risk=f((O, K, D)),
@@ -213,7 +219,7 @@ def scratch(s: Scenario, policy, world: World, n_employers: int, next_pid: int, 
         rehire_round=f(M, dtype=np.int64), job_withdrawn=f((M, 12)), job_left=f((M, 12)), last_shortage=f(M),
         inspected=f(n_employers, dtype=np.int64), found=f(n_employers, dtype=np.int64), inspect_ring=f((M, 12)),
         irregular_at_work=f(D), informal_work=np.ones(D),
-        market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),
+        slot_first=slot_first, slot_owner=slot_owner, market_ptr=world.market_first[:-1].copy(), room=f(n_employers, dtype=np.int64),
         room_first=f(M + 1, dtype=np.int64), wage_index=np.ones(O), skilled_home=skilled,
         skilled_cap=policy.origin.ethical_recruitment_cap[0] * skilled, next_pid=np.array([next_pid], dtype=np.int64), entrants_left=f(C, dtype=np.int64),
     )

@@ -269,22 +269,53 @@ def market_offset(seed, m):
 
 
 @njit(cache=True)
-def allocate_to_employers(size, lo, hi, total, offset, out):
-    """Split ``total`` agents over employers ``lo..hi-1`` by their size shares, keeping the total.
+def demand_slots(size, market_first, most):
+    """The order in which each market's employers receive its agent places as the market's demand grows:
+    Webster's (Sainte-Lagu\u00eb) divisor method, the next place going to the employer with the highest
+    size / (2 x places + 1), ties to the lower index. ``most[m]`` places are ordered for market ``m``.
+    Returns (first, owner): market ``m``'s places are ``owner[first[m]:first[m + 1]]``.
 
-    Cumulative rounding with a random offset ``u`` (``market_offset``): employer j gets
-    floor(cumulated share x total + u) minus what the employers before it got, so the market
-    total is ``floor(total + u)``, whose expectation over seeds is ``total`` exactly however small
-    the world (rounding to the nearest agent would add up to half an agent per market, a bias
-    that grows as the agent count falls).
+    A divisor method is house-monotone: one more place in the market gives one more to one employer and
+    changes no other's, so a demand that moves by a place moves one employer's target (cumulative rounding
+    of size shares moved many when the employers held less than a place each, which broke rehire ties in
+    coarse worlds whenever demand moved); each employer holds its share of the places to within about one.
     """
-    cum = 0.0
-    given = 0
+    M = market_first.shape[0] - 1
+    first = np.zeros(M + 1, dtype=np.int64)
+    for m in range(M):
+        first[m + 1] = first[m] + most[m]
+    owner = np.empty(first[M], dtype=np.int64)
+    places = np.zeros(size.shape[0], dtype=np.int64)
+    for m in range(M):
+        lo, hi = market_first[m], market_first[m + 1]
+        for k in range(most[m]):
+            best, top = lo, -1.0
+            for j in range(lo, hi):
+                v = size[j] / (2.0 * places[j] + 1.0)
+                if v > top:
+                    best, top = j, v
+            owner[first[m] + k] = best
+            places[best] += 1
+    return first, owner
+
+
+def most_places(policy, scale: float) -> np.ndarray:
+    """The most agent places each market's demand can take over the run (its largest demand, before the
+    domestic queue and the cost and shortage factors, which only lower it), plus one for the rounding."""
+    return (np.floor(policy.market.demand.max(axis=0) / scale) + 2).astype(np.int64)
+
+
+@njit(cache=True)
+def allocate_to_employers(first, owner, m, lo, hi, total, offset, out):
+    """Split ``total`` agents over market ``m``'s employers ``lo..hi-1``: the first ``floor(total + u)`` places
+    of the market's order (``demand_slots``), ``u`` the market's offset (``market_offset``). The market total
+    ``floor(total + u)`` has expectation ``total`` exactly however small the world (rounding to the nearest
+    agent would add up to half an agent per market, a bias that grows as the agent count falls)."""
     for j in range(lo, hi):
-        cum += size[j] * total
-        now = int(np.floor(cum + offset))
-        out[j] = now - given
-        given = now
+        out[j] = 0
+    n = min(int(np.floor(total + offset)), first[m + 1] - first[m])
+    for k in range(first[m], first[m] + n):
+        out[owner[k]] += 1
 
 
 @njit(cache=True, inline="always")

@@ -130,8 +130,9 @@ def conditions(t, cal, seed, scale, p, e, w, pol, s, rec):
     for m in range(M):
         lo, hi = w.market_first[m], w.market_first[m + 1]
         d = w.market_dest[m]
-        allocate_to_employers(e.size, lo, hi, market_demand_agents(pol, t, m, d, scale, s.last_shortage[m]),
-                              market_offset(seed, m), s.emp_target)
+        allocate_to_employers(s.slot_first, s.slot_owner, m, lo, hi,
+                              market_demand_agents(pol, t, m, d, scale, s.last_shortage[m]), market_offset(seed, m),
+                              s.emp_target)
         working = True
         if market_channel(pol, t, m) == CH_SEASONAL:
             working = (cal - int(mkt.season_start[t, m]) + 1) % 12 < int(mkt.season_months[t, m])

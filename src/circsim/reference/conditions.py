@@ -141,18 +141,17 @@ class ConditionsPhase:
             self.informal_work.append(num / den if den > 0 else 1.0)
 
     def _employers_demand(self, t: int, cal: int) -> None:
-        """Each employer's share of its market's demand (cumulative rounding with the market's random offset
-        keeps the market total, unbiased over seeds),
-        this month's demand, and at a job start its willingness to hire irregular workers."""
+        """Each employer's share of its market's demand (the first floor(demand + offset) places of the market's
+        order, the offset the market's random draw for the run: unbiased over seeds), this month's demand, and
+        at a job start its willingness to hire irregular workers."""
         mkt = self.policy.market
         for market in self.markets:
-            total, cumulated, given = market.demand_agents(t), 0.0, 0
             offset = rng.uniform(self.seed, rng.DEMAND_ROUND, 0, market.index)  # fixed for the run
+            order = market.place_order()
             for employer in market.employers:
-                cumulated += employer.size * total
-                now = math.floor(cumulated + offset)
-                employer.target = now - given
-                given = now
+                employer.target = 0
+            for employer in order[:min(math.floor(market.demand_agents(t) + offset), len(order))]:
+                employer.target += 1
         for employer in self.employers:
             market = employer.market
             m = market.index

@@ -9,6 +9,8 @@ market (a destination sector) holds its employers and the vacancies open while r
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import rng
@@ -142,6 +144,24 @@ class Market:
             fee *= 12.0 / pol.destination.temporary_permit_months[t, d]
         return formulas.labour_demand_factor(self._p("wage", t) * months, self._p("recruitment_cost", t) + fee,
                                              pol.behaviour.labour_demand_elasticity[t])
+
+    def place_order(self) -> list:
+        """The order in which the market's employers receive its agent places as demand grows (Webster's divisor
+        method: the next place to the employer with the highest size / (2 places + 1), ties to the first), for
+        the most places its demand can take (its largest demand in agents, plus 2); computed once."""
+        if getattr(self, "_order", None) is None:
+            most = math.floor(max(self.model.policy.market.demand[:, self.index]) / self.model.scale) + 2
+            places = {employer.index: 0 for employer in self.employers}
+            self._order = []
+            for _ in range(most):
+                best, top = None, -1.0
+                for employer in self.employers:
+                    v = employer.size / (2.0 * places[employer.index] + 1.0)
+                    if v > top:
+                        best, top = employer, v
+                self._order.append(best)
+                places[best.index] += 1
+        return self._order
 
     def domestic_hires(self, t: int) -> float:
         """Domestic and EU workers hired before third-country workers (persons): those willing at the wage,
