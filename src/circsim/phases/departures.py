@@ -2,7 +2,8 @@
 
 Approved applicants leave when their job (or studies, research, training) starts, after a last
 decision in seasonal and temporary work: they go with probability logistic(departure_intercept +
-beta_income x the stay's gain / 1000), and otherwise withdraw (the offer is cancelled; the market
+beta_income x the stay's gain / 1000) — the gain at the employer's pay where they know it (its former
+workers, and others through their network tie), at the sector's wage otherwise — and otherwise withdraw (the offer is cancelled; the market
 remembers the withdrawal, and its employers over-request next time). Leavers go: seasonal
 workers for the season (at most the destination's maximum months a year), the others until
 their permit ends. Where the origin runs pre-departure training, a share of departing legal
@@ -10,8 +11,9 @@ migrants is trained (human capital, and a better chance of rehire). Irregular en
 passed the border this month arrive. Long-term residents whose stay in the origin country has
 ended come back (keeping the status; a comeback, not a departure or a new trip); one whose absence has run past the allowed months loses the
 status and stays home. Then, in each labour market (seasonal or temporary work) where work starts
-this month, employers still short of workers take on irregular persons present in the
-destination if they are willing this season (non-compliant), and what stays open is a shortage.
+this month, surplus new recruits are re-placed with the market's employers still short, employers still
+short of workers take on irregular persons present in the destination if they are willing this season
+(non-compliant), and what stays open is a shortage (remembered by seasonal markets for their plans).
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ temporary permit; their employer keeps them, now legally.
 
 Each other irregular person is detected with the destination's monthly ``detection_rate``; the first
 detection of an irregular episode gives a return decision, which stands for the episode (a
-later detection does not issue another). At each detection the decision is carried out only if the origin country
-cooperates (``readmission_cooperation``: identification and travel documents) and the
-destination still has return capacity this month (persons taken in person order). A returned
-person is banned from legal re-entry for ``ban_years``. Decisions not carried out leave the
-person irregular.
+later detection does not issue another). At each detection the decision goes down the chain: the
+person is held for removal (``removal_held_share``) or released with the order to leave; a held
+person needs a travel document unless they hold a valid passport (``passport_share``, a fixed trait),
+which the origin issues with ``readmission_cooperation`` (identification); and the destination must
+still have return capacity this month (persons taken in person order). A returned person is banned
+from legal re-entry for ``ban_years``. Decisions not carried out leave the person irregular.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ logistic(loyalty_intercept + beta_income x (employer's pay - sector's wage) over
 or declines and seeks another employer through the agency from this round. Then the origin agencies fill
 the rest from their pools of people registered for that channel and destination, within each
 corridor's yearly quota, each offer turned into a match with the origin's job-matching
-efficiency (raised by labour-market information). An ethical recruitment cap stops offers to the
+efficiency (raised by labour-market information); candidates with a good record from an earlier
+legal stay are selected with ``experience_weight`` times the odds of a newcomer (``rules.experience_selection``). An ethical recruitment cap stops offers to the
 skilled of an origin once a yearly share of its skilled at home has been recruited. A person
 holding a permit valid at the job start (multi-annual seasonal permit), or a former legal
 resident where the corridor facilitates re-admission, goes straight to APPROVED without quota or
