@@ -170,16 +170,16 @@ def simulate(scenario: Scenario, seeds, targets: list[Target]) -> pd.DataFrame:
     variants = {}
     for t in effects:
         variants.setdefault(tuple(sorted(t.variant.items())), []).append(t)
+    as_level = {t.name: t.model_copy(update={"variant": None}) for t in effects}  # the output on either side
+    sides = {key: scenario.replace(**dict(key)) for key in variants}
     rows = []
     for seed in seeds:
         base = Simulation(scenario, seed).run()
         row = model_values(base, levels)
-        if effects:
-            before = model_values(base, [t.model_copy(update={"variant": None}) for t in effects])
-            for key, group in variants.items():
-                after = model_values(Simulation(scenario.replace(**dict(key)), seed).run(),
-                                     [t.model_copy(update={"variant": None}) for t in group])
-                row.update({t.name: after[t.name] - before[t.name] for t in group})
+        before = model_values(base, list(as_level.values()))
+        for key, group in variants.items():
+            after = model_values(Simulation(sides[key], seed).run(), [as_level[t.name] for t in group])
+            row.update({t.name: after[t.name] - before[t.name] for t in group})
         rows.append(row)
     return pd.DataFrame(rows, index=list(seeds))
 

@@ -194,7 +194,7 @@ class DeparturesPhase:
                 elif gap > 0:
                     short[employer.index] = gap
             nxt[market.index] = 0
-        if not any(surplus.get(e.index, 0) > 0 for m in starting for e in m.employers) or not short:
+        if not any(v > 0 for v in surplus.values()) or not short:
             return
         for person in self.persons():
             employer = person.employer

@@ -62,6 +62,7 @@ class Market:
         self.left = [0.0] * 12       # selected recruits who left at the job starts of the last 12 months
         self.inspected = [0.0] * 12  # employers inspected in each of the last 12 months
         self.last_shortage = 0.0     # share of the places left unfilled at the last job start (seasonal work)
+        self._order = None           # the employers in the order they receive places (``place_order``)
 
     def _p(self, name: str, t: int) -> float:
         return getattr(self.model.policy.market, name)[t, self.index]
@@ -149,7 +150,7 @@ class Market:
         """The order in which the market's employers receive its agent places as demand grows (Webster's divisor
         method: the next place to the employer with the highest size / (2 places + 1), ties to the first), for
         the most places its demand can take (its largest demand in agents, plus 2); computed once."""
-        if getattr(self, "_order", None) is None:
+        if self._order is None:
             most = math.floor(max(self.model.policy.market.demand[:, self.index]) / self.model.scale) + 2
             places = {employer.index: 0 for employer in self.employers}
             self._order = []
