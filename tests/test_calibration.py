@@ -34,7 +34,7 @@ def _synthetic(tmp_path, seeds=(1, 2)):
                                free=[Free(key=k, bounds=b) for k, b in zip(TRUTH, [(-1.5, 2.5), (0.1, 0.9)])],
                                smm=SMM(maxiter=8, popsize=6, seed=1), abc=ABC(population_size=12, generations=2))
     cal = Calibration(config, folder=tmp_path)
-    cal.scenario = cal.scenario.replace(burn_in_years=small["burn_in_years"])
+    cal.parts[0].scenario = cal.scenario.replace(burn_in_years=small["burn_in_years"])
     return cal
 
 
@@ -72,13 +72,22 @@ def test_targets_and_configs_are_validated(tmp_path):
 def test_bundled_targets_and_configs_load():
     for path in (ROOT / "calibration" / "targets").glob("*.toml"):
         assert load_targets([path])
-    cal = Calibration(ROOT / "calibration" / "huelva.toml")
-    assert len(cal.keys) == 4
+    assert len(Calibration(ROOT / "calibration" / "huelva.toml").keys) == 3
+    joint = Calibration(ROOT / "calibration" / "joint.toml")
+    assert [f.part.scenario for f in joint.parts] == ["huelva", "baseline"]
+    huelva, baseline = joint.parts
+    # a key present in both scenarios is set in both; a scheme's own key only where it exists
+    assert "origins.Morocco.readmission_cooperation" in huelva.keys and "origins.Morocco.readmission_cooperation" in baseline.keys
+    assert "destinations.Spain.sectors.strawberries.rehire_propensity" not in baseline.keys
+    assert "origins.Senegal.readmission_cooperation" not in huelva.keys
+    uses = {t.use for t in joint.targets if t.kind == "effect"}
+    assert uses == {"fit", "validate"}  # effects are fitted and kept aside alike
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario,files", [
-    ("huelva_calibrated", ["huelva.toml", "enforcement.toml"]),
+    ("huelva_calibrated", ["huelva.toml"]),
+    ("baseline_calibrated", ["baseline.toml", "enforcement.toml"]),
     ("catalonia_colombia_calibrated", ["catalonia_colombia.toml"]),
 ])
 def test_shipped_calibrated_scenarios_land_within_their_fit_targets(scenario, files):
@@ -115,3 +124,115 @@ def test_an_effect_target_with_an_unknown_key_is_refused(tmp_path):
                                free=[Free(key="behaviour.return_intercept", bounds=(-1, 1))])
     with pytest.raises(ScenarioError, match="target x: variant .*no_such_lever"):
         Calibration(config, folder=tmp_path)
+
+
+def _part_config(tmp_path, lines: list[str], free=("behaviour.return_intercept", (-1.0, 1.0))) -> CalibrationConfig:
+    (tmp_path / "t.toml").write_text('scenario = "huelva"\n' + "\n".join(lines) + "\n")
+    return CalibrationConfig(scenario="huelva", targets=["t.toml"], free=[Free(key=free[0], bounds=free[1])])
+
+
+def test_a_relative_effect_is_the_paired_relative_change():
+    from circsim.calibration import Target
+
+    s = circsim.load_scenario("huelva", persons=3000, years=4, burn_in_years=1)
+    rel = Target(name="rel", output="return_rate", observed=0.1, interval=(0, 0.2), source="s",
+                 variant={"return_intercept": 0.0}, effect="relative")
+    table = simulate(s, (1, 2), [rel])
+    for seed in (1, 2):
+        before = circsim.headline(circsim.run(s, seed))["return_rate"]
+        after = circsim.headline(circsim.run(s.replace(return_intercept=0.0), seed))["return_rate"]
+        assert table.loc[seed, "rel"] == pytest.approx((after - before) / before)
+    with pytest.raises(ValueError, match="relative.*needs a variant"):
+        Target(name="x", output="return_rate", observed=0.1, interval=(0, 0.2), source="s", effect="relative")
+
+
+def test_a_selection_is_checked_against_the_scenario_and_the_output(tmp_path):
+    base = ['[[target]]', 'name = "x"', 'observed = 0.1', 'interval = [0, 0.2]', 'source = "s"']
+    config = _part_config(tmp_path, base + ['output = "enforced_return_rate"', 'where = { origin = "Atlantis" }'])
+    with pytest.raises(ScenarioError, match="where.origin = 'Atlantis' is not one of huelva's origins"):
+        Calibration(config, folder=tmp_path)
+    (tmp_path / "h.toml").write_text('scenario = "huelva"\n' + "\n".join(
+        base + ['output = "return_rate"', 'where = { origin = "Morocco" }']) + "\n")
+    with pytest.raises(ScenarioError, match="only statistics .* take a selection"):
+        load_targets([tmp_path / "h.toml"])
+
+
+def test_a_joint_calibration_refuses_repeated_names_and_keys_no_part_has(tmp_path):
+    (tmp_path / "t.toml").write_text('scenario = "huelva"\n[[target]]\nname = "x"\noutput = "return_rate"\n'
+                                     'observed = 0.9\ninterval = [0.8, 1]\nsource = "s"\n')
+    two = [{"scenario": "huelva", "targets": ["t.toml"]}, {"scenario": "catalonia_colombia", "targets": ["t.toml"]}]
+    config = CalibrationConfig(part=two, free=[Free(key="behaviour.return_intercept", bounds=(-1, 1))])
+    with pytest.raises(ScenarioError, match="unique across the parts; repeated: x"):
+        Calibration(config, folder=tmp_path)
+    config = CalibrationConfig(part=two[:1], free=[Free(key="origins.Colombia.remittance_share", bounds=(0.1, 0.5))])
+    with pytest.raises(ScenarioError, match="Colombia"):
+        Calibration(config, folder=tmp_path)
+    with pytest.raises(ValueError, match="not both"):
+        CalibrationConfig(scenario="huelva", targets=["t.toml"], part=two[:1],
+                          free=[Free(key="behaviour.return_intercept", bounds=(-1, 1))])
+
+
+def test_a_joint_objective_sums_the_parts_distances(tmp_path):
+    """Two parts: the joint distance is the sum of each part's distance, each part run with the keys it has."""
+    small = dict(persons=2000, years=3)
+    lines = ['[[target]]', 'name = "{n}"', 'output = "return_rate"', 'observed = 0.9', 'interval = [0.8, 1.0]',
+             'source = "s"']
+    for n in ("a", "b"):
+        (tmp_path / f"{n}.toml").write_text('scenario = "huelva"\n' + "\n".join(lines).format(n=n) + "\n")
+    free = [Free(key="behaviour.return_intercept", bounds=(-1, 2)),
+            Free(key="destinations.Spain.sectors.strawberries.rehire_propensity", bounds=(0.1, 0.9))]
+    joint = Calibration(CalibrationConfig(part=[{"scenario": "huelva", "targets": ["a.toml"], **small},
+                                                {"scenario": "catalonia_colombia", "targets": ["b.toml"], **small}],
+                                          free=free, seeds=[1, 2]), folder=tmp_path)
+    assert joint.parts[1].keys == ["behaviour.return_intercept"]
+    x = [0.7, 0.4]
+    alone = [Calibration(CalibrationConfig(scenario=sc, targets=[f], free=free[:1] if sc != "huelva" else free,
+                                           seeds=[1, 2], **small), folder=tmp_path)
+             for sc, f in (("huelva", "a.toml"), ("catalonia_colombia", "b.toml"))]
+    assert joint.objective(x) == pytest.approx(alone[0].objective(x) + alone[1].objective(x[:1]))
+
+
+def test_differential_evolution_evaluates_through_a_client_map():
+    from circsim.calibration import _mapper
+
+    class Client:  # the two calls of a Dask client the mapper uses
+        def map(self, f, xs, pure=True):
+            assert pure is False  # every evaluation runs, none is taken from a cache
+            return [f(x) for x in xs]
+
+        def gather(self, futures):
+            return futures
+
+    assert _mapper(None) == 1
+    assert _mapper(Client())(lambda x: 2 * x, iter([1, 2])) == [2, 4]
+
+
+def test_the_bundled_scoreboard_meets_its_counts():
+    """At least 15 targets from at least 5 sources, at least 5 kept to validate, effects among them."""
+    import tomllib
+
+    from circsim.calibration import tally
+
+    board = tomllib.loads((ROOT / "calibration" / "scoreboard.toml").read_text())
+    rows = []
+    for entry in board["entry"]:
+        circsim.load_scenario(entry["scenario"])
+        for t in load_targets([ROOT / "calibration" / f for f in entry["targets"]]):
+            rows.append({"target": t.name, "use": t.use, "kind": t.kind, "source": t.source, "within": False})
+    import pandas as pd
+
+    n = tally(pd.DataFrame(rows).set_index("target"))
+    assert n["targets"] >= 15 and n["sources"] >= 5 and n["validate_only"] >= 5 and n["effects"] >= 3, n
+
+
+def test_validate_all_reports_the_scoreboard(tmp_path, capsys):
+    from circsim.cli import main
+
+    (tmp_path / "board.toml").write_text(
+        f'[[entry]]\nscenario = "huelva_calibrated"\ntargets = ["{ROOT / "calibration" / "targets" / "huelva.toml"}"]\n')
+    out = tmp_path / "board.csv"
+    assert main(["validate", "--all", "--scoreboard", str(tmp_path / "board.toml"), "--seeds", "2",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "4 targets (0 effects) from" in text and "kept to validate" in text
+    assert len(__import__("pandas").read_csv(out)) == 4

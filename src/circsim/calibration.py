@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .api import _scenario
 from .engine import Simulation
+from .moments import STATISTICS, statistic
 from .outputs import HEADLINE, headline, headline_of, summarise
 from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
 from .scenario.errors import from_validation
@@ -41,23 +42,6 @@ from .scenario.limits import SEED_MAX, SEEDS_MAX
 from .writing import make_folder
 
 _STRICT = ConfigDict(extra="forbid")
-
-
-def _travel_share(ds) -> float:
-    approved = float(ds.approvals.sel(channel="seasonal").sum())
-    return float(ds.departures.sel(channel="seasonal").sum()) / approved if approved else float("nan")
-
-
-def _remittance_per_worker_month(ds) -> float:
-    worker_months = float(ds.stock.sel(status=["seasonal", "temporary"]).sum())
-    return float(ds.remittances.sum()) / worker_months if worker_months else float("nan")
-
-
-#: statistics of a run besides the headline indicators: name -> (function of the dataset, unit)
-STATISTICS = {
-    "travel_share": (_travel_share, "seasonal departures / seasonal approvals"),
-    "remittance_per_worker_month": (_remittance_per_worker_month, "EUR remitted per month worked abroad"),
-}
 
 
 class Target(BaseModel):
@@ -69,9 +53,13 @@ class Target(BaseModel):
     source: str
     firmness: str = ""
     use: Literal["fit", "validate"] = "fit"
+    #: a statistic's selection: ``origin`` and/or ``destination`` names (headline indicators take none)
+    where: dict[Literal["origin", "destination"], str] | None = None
     #: an effect target: the paired difference (same seeds: common random numbers) of ``output`` between the
     #: scenario with these overrides and the scenario itself; a level target without it
     variant: dict[str, float | int | str] | None = None
+    #: an effect as the paired ``difference`` B - A or the paired ``relative`` change (B - A) / A, per seed
+    effect: Literal["difference", "relative"] = "difference"
 
     @property
     def kind(self) -> str:
@@ -86,6 +74,8 @@ class Target(BaseModel):
             raise ValueError(f"interval = [{low:g}, {high:g}]: low must be below high")
         if not low <= self.observed <= high:
             raise ValueError(f"observed = {self.observed:g} must lie within its interval [{low:g}, {high:g}]")
+        if self.effect == "relative" and self.variant is None:
+            raise ValueError("effect = 'relative' needs a variant (it is the relative change of an effect target)")
         return self
 
     @property
@@ -119,20 +109,54 @@ class ABC(BaseModel):
     seed: int = 0
 
 
-class CalibrationConfig(BaseModel):
+class Part(BaseModel):
+    """One scenario of a calibration and the targets it is compared with."""
     model_config = _STRICT
     scenario: str
     targets: list[str] = Field(min_length=1)
-    seeds: list[Annotated[int, Field(ge=0, le=SEED_MAX)]] = Field(default_factory=lambda: [1, 2, 3], min_length=1,
-                                                                   max_length=SEEDS_MAX)
+    persons: int | None = None
+    years: int | None = None
+    calibrated_name: str | None = None   # the overlay's name (default <scenario>_calibrated)
+
+
+class CalibrationConfig(BaseModel):
+    """A calibration: one scenario (``scenario``, ``targets``, ...) or several at once (``[[part]]``), the free
+    parameters (each set in every part whose scenario has the key), the seeds and each method's settings."""
+    model_config = _STRICT
+    scenario: str | None = None
+    targets: list[str] = Field(default_factory=list)
     persons: int | None = None
     years: int | None = None
     calibrated_name: str | None = None
+    part: list[Part] = Field(default_factory=list)
+    seeds: list[Annotated[int, Field(ge=0, le=SEED_MAX)]] = Field(default_factory=lambda: [1, 2, 3], min_length=1,
+                                                                   max_length=SEEDS_MAX)
     transfer_to: str | None = None          # another scheme's scenario: receives the calibrated behaviour
     transfer_targets: list[str] = Field(default_factory=list)
     free: list[Free] = Field(min_length=1)
     smm: SMM = Field(default_factory=SMM)
     abc: ABC = Field(default_factory=ABC)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "CalibrationConfig":
+        single = self.scenario is not None or self.targets
+        if single and self.part:
+            raise ValueError("give either scenario and targets (one scenario) or [[part]] tables (several), not both")
+        if not self.part and not (self.scenario and self.targets):
+            raise ValueError("give scenario and targets, or [[part]] tables with a scenario and targets each")
+        return self
+
+    @property
+    def parts(self) -> list[Part]:
+        if self.part:
+            return self.part
+        return [Part(scenario=self.scenario, targets=self.targets, persons=self.persons, years=self.years,
+                     calibrated_name=self.calibrated_name)]
+
+    @property
+    def name(self) -> str:
+        """The calibration's name: its scenarios joined by '+'."""
+        return "+".join(p.scenario for p in self.parts)
 
 
 def _read(path: Path, model: type[BaseModel]):
@@ -151,6 +175,9 @@ def load_targets(paths: list[str | os.PathLike]) -> list[Target]:
             if t.output not in HEADLINE and t.output not in STATISTICS:
                 raise ScenarioError(f"{path}: target {t.name}: output {t.output!r} is not a headline indicator "
                                     f"or a statistic ({', '.join(STATISTICS)})")
+            if t.where and t.output not in STATISTICS:
+                raise ScenarioError(f"{path}: target {t.name}: where = {t.where}: only statistics "
+                                    f"({', '.join(STATISTICS)}) take a selection; {t.output} is a headline indicator")
             targets.append(t)
     return targets
 
@@ -158,7 +185,14 @@ def load_targets(paths: list[str | os.PathLike]) -> list[Target]:
 def model_values(ds, targets: list[Target]) -> dict[str, float]:
     """The model's value of each target's output in one run's dataset."""
     h = headline_of(ds) if all(k in ds for k in HEADLINE) else headline(ds)  # a run's dataset holds them
-    return {t.name: h[t.output] if t.output in h else STATISTICS[t.output][0](ds) for t in targets}
+    return {t.name: h[t.output] if t.output in h and not t.where else statistic(ds, t.output, t.where)
+            for t in targets}
+
+
+def _effect(t: Target, before: float, after: float) -> float:
+    if t.effect == "difference":
+        return after - before
+    return (after - before) / before if before != 0 else float("nan")
 
 
 def simulate(scenario: Scenario, seeds, targets: list[Target]) -> pd.DataFrame:
@@ -179,7 +213,7 @@ def simulate(scenario: Scenario, seeds, targets: list[Target]) -> pd.DataFrame:
         before = model_values(base, list(as_level.values()))
         for key, group in variants.items():
             after = model_values(Simulation(sides[key], seed).run(), [as_level[t.name] for t in group])
-            row.update({t.name: after[t.name] - before[t.name] for t in group})
+            row.update({t.name: _effect(t, before[t.name], after[t.name]) for t in group})
         rows.append(row)
     return pd.DataFrame(rows, index=list(seeds))
 
@@ -196,8 +230,38 @@ def distance(means: dict[str, float], targets: list[Target]) -> float:
     return total
 
 
+class Fitted:
+    """A part of a loaded calibration: its scenario (the run size set), targets, and which free keys it takes."""
+
+    def __init__(self, part: Part, folder: Path, where: str):
+        keywords = {k: v for k, v in (("persons", part.persons), ("years", part.years)) if v is not None}
+        self.part = part
+        self.scenario = load_scenario(part.scenario, **keywords)
+        self.targets = load_targets([folder / p for p in part.targets])
+        self.keys: list[str] = []
+        origins, destinations = self.scenario.data.get("origins", {}), self.scenario.data.get("destinations", {})
+        for t in self.targets:
+            for key, value in (t.where or {}).items():
+                names = origins if key == "origin" else destinations
+                if value not in names:
+                    raise ScenarioError(f"{where}: target {t.name}: where.{key} = {value!r} is not one of "
+                                        f"{part.scenario}'s {key}s ({', '.join(names)})")
+            if t.variant is not None:
+                try:
+                    self.scenario.replace(**t.variant)
+                except ScenarioError as exc:
+                    raise ScenarioError(f"{where}: target {t.name}: variant {t.variant}: {exc}") from None
+
+    @property
+    def calibrated_name(self) -> str:
+        return self.part.calibrated_name or f"{self.part.scenario}_calibrated"
+
+    def with_values(self, values: dict[str, float]) -> Scenario:
+        return self.scenario.replace(**{k: float(values[k]) for k in self.keys})
+
+
 class Calibration:
-    """A loaded config: the scenario, its targets and free parameters, ready to evaluate."""
+    """A loaded config: its parts (scenarios and targets) and free parameters, ready to evaluate."""
 
     def __init__(self, config: str | os.PathLike | CalibrationConfig, folder: Path | None = None):
         if isinstance(config, CalibrationConfig):
@@ -206,20 +270,32 @@ class Calibration:
             path = Path(config)
             self.config, self.folder, where = _read(path, CalibrationConfig), path.parent, str(path)
         c = self.config
-        keywords = {k: v for k, v in (("persons", c.persons), ("years", c.years)) if v is not None}
-        self.scenario = load_scenario(c.scenario, **keywords)
-        self.targets = load_targets([self.folder / p for p in c.targets])
-        for t in self.targets:
-            if t.variant is not None:
-                try:
-                    self.scenario.replace(**t.variant)
-                except ScenarioError as exc:
-                    raise ScenarioError(f"{where}: target {t.name}: variant {t.variant}: {exc}") from None
+        self.parts = [Fitted(part, self.folder, where) for part in c.parts]
+        names = [t.name for fitted in self.parts for t in fitted.targets]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ScenarioError(f"{where}: target names must be unique across the parts; repeated: {', '.join(twice)}")
         for i, f in enumerate(c.free):
-            p, _ = parameter_of(self.scenario.data, f.key, f"{where}: free[{i}].key = {f.key!r}")
+            label = f"{where}: free[{i}].key = {f.key!r}"
+            taking = [fitted for fitted in self.parts if _has_key(fitted.scenario, f.key)]
+            if not taking:
+                parameter_of(self.parts[0].scenario.data, f.key, label)  # raises the scenario's own message
+                raise ScenarioError(f"{label}: no part's scenario has this key")
+            p, _ = parameter_of(taking[0].scenario.data, f.key, label)
             if not (p.lo <= f.bounds[0] < f.bounds[1] <= p.hi):
                 raise ScenarioError(f"{where}: free[{i}] ({f.key}): bounds {list(f.bounds)} must lie within "
                                     f"{p.range_text}, low below high")
+            for fitted in taking:
+                fitted.keys.append(f.key)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The first part's scenario (the only one of a single-scenario calibration)."""
+        return self.parts[0].scenario
+
+    @property
+    def targets(self) -> list[Target]:
+        return [t for fitted in self.parts for t in fitted.targets]
 
     @property
     def keys(self) -> list[str]:
@@ -229,21 +305,47 @@ class Calibration:
     def bounds(self) -> list[tuple[float, float]]:
         return [tuple(f.bounds) for f in self.config.free]
 
-    def with_values(self, x) -> Scenario:
-        return self.scenario.replace(**dict(zip(self.keys, map(float, x))))
+    def with_values(self, x) -> list[Scenario]:
+        """Each part's scenario with the free parameters at ``x`` (the keys it has)."""
+        values = dict(zip(self.keys, map(float, x)))
+        return [fitted.with_values(values) for fitted in self.parts]
+
+    def means(self, x, fit_only: bool = False) -> dict[str, float]:
+        """Model means over the config's seeds of every target (or every ``fit`` target) at values ``x``."""
+        out = {}
+        for fitted, scenario in zip(self.parts, self.with_values(x)):
+            targets = [t for t in fitted.targets if t.use == "fit" or not fit_only]
+            if targets:
+                out.update(simulate(scenario, self.config.seeds, targets).mean().to_dict())
+        return out
 
     def objective(self, x) -> float:
-        """Distance of the model (mean over the config's seeds) at parameter values ``x``."""
-        return distance(simulate(self.with_values(x), self.config.seeds, self.targets).mean().to_dict(), self.targets)
+        """Distance of the model (mean over the config's seeds, every part) at parameter values ``x``."""
+        return distance(self.means(x, fit_only=True), [t for t in self.targets if t.use == "fit"])
 
 
-def smm(cal: Calibration) -> dict:
+def _has_key(scenario: Scenario, key: str) -> bool:
+    try:
+        parameter_of(scenario.data, key, key)
+    except ScenarioError:
+        return False
+    return True
+
+
+def _mapper(client):
+    """A map over parameter vectors on a Dask client (differential evolution's ``workers``); serial without one."""
+    if client is None:
+        return 1
+    return lambda f, xs: client.gather(client.map(f, list(xs), pure=False))
+
+
+def smm(cal: Calibration, client=None) -> dict:
     """Simulated method of moments by differential evolution; returns values and distance."""
     from scipy.optimize import differential_evolution
 
     s = cal.config.smm
     res = differential_evolution(cal.objective, cal.bounds, maxiter=s.maxiter, popsize=s.popsize, seed=s.seed,
-                                 polish=False, tol=0.0, updating="deferred")
+                                 polish=False, tol=0.0, updating="deferred", workers=_mapper(client))
     return {"method": "smm", "values": dict(zip(cal.keys, map(float, res.x))), "distance": float(res.fun),
             "evaluations": int(res.nfev)}
 
@@ -257,7 +359,7 @@ def abc(cal: Calibration, db: Path, client=None) -> dict:
     fit = [t for t in cal.targets if t.use == "fit"]
 
     def model(par):
-        means = simulate(cal.with_values([par[n] for n in names]), cal.config.seeds, fit).mean()
+        means = cal.means([par[n] for n in names], fit_only=True)
         return {t.name: float(means[t.name]) if np.isfinite(means[t.name]) else 1e9 for t in fit}
 
     weights = {t.name: 1.0 / t.sd for t in fit}  # pyabc weighs the differences: standardised distance
@@ -291,9 +393,10 @@ def report(scenario: Scenario, targets: list[Target], seeds) -> pd.DataFrame:
     rows = []
     for t in targets:
         m = summary.loc[t.name]
-        rows.append({"target": t.name, "kind": t.kind, "use": t.use, "output": t.output, "observed": t.observed,
-                     "low": t.interval[0], "high": t.interval[1], "model": m["mean"], "model_low": m["low"],
-                     "model_high": m["high"], "within": bool(t.interval[0] <= m["mean"] <= t.interval[1]),
+        rows.append({"target": t.name, "scenario": scenario.name, "kind": t.kind, "use": t.use, "output": t.output,
+                     "observed": t.observed, "low": t.interval[0], "high": t.interval[1], "model": m["mean"],
+                     "model_low": m["low"], "model_high": m["high"],
+                     "within": bool(t.interval[0] <= m["mean"] <= t.interval[1]),
                      "z": (m["mean"] - t.observed) / t.sd, "source": t.source})
     return pd.DataFrame(rows).set_index("target")
 
@@ -327,33 +430,39 @@ METHODS = ("smm", "abc")
 
 def calibrate(config: str | os.PathLike, method: str = "smm", out: str | os.PathLike | None = None,
               bundle: bool = False, report_seeds=range(1, 11), client=None) -> dict:
-    """Run a calibration; write the overlay scenario, the report (CSV, PNG) and, for ABC, the posterior.
+    """Run a calibration; write the overlay scenarios, the report (CSV, PNG) and, for ABC, the posterior.
 
-    ``out``: the results folder (default ``calibration/results/<scenario>-<method>`` next to
-    the config). ``bundle``: also install the overlay in the bundled scenarios so that
-    ``circsim run <calibrated_name>`` works. Returns the result dict (values, distance, table).
+    ``out``: the results folder (default ``calibration/results/<config name>-<method>`` next to
+    the config). ``bundle``: also install each part's overlay in the bundled scenarios so that
+    ``circsim run <calibrated_name>`` works. ``client``: a Dask client that evaluates parameter
+    vectors in parallel (SMM's population, ABC's particles). Returns the result dict (values,
+    distance, table).
     """
     if method not in METHODS:
         raise ScenarioError(f"--method {method}: must be one of {', '.join(METHODS)}")
     cal = Calibration(config)
-    name = cal.config.calibrated_name or f"{cal.config.scenario}_calibrated"
-    out = Path(out) if out is not None else cal.folder / "results" / f"{cal.config.scenario}-{method}"
+    stem = Path(config).stem if not isinstance(config, CalibrationConfig) and cal.config.part else cal.config.name
+    out = Path(out) if out is not None else cal.folder / "results" / f"{stem}-{method}"
     make_folder(out, "--out")
     if method == "smm":
-        result = smm(cal)
+        result = smm(cal, client=client)
     else:
         result = abc(cal, out / "abc.db", client=client)
         result["sample"].to_csv(out / "posterior.csv", index=False)
         del result["sample"]
-    text = overlay_text(cal.config.scenario, result["values"], name, method)
-    (out / f"{name}.toml").write_text(text)
-    if bundle:
-        from .scenario.loader import BUNDLED
+    tables = []
+    for fitted, scenario in zip(cal.parts, cal.with_values(list(result["values"].values()))):
+        values = {k: result["values"][k] for k in fitted.keys}
+        text = overlay_text(fitted.part.scenario, values, fitted.calibrated_name, method)
+        (out / f"{fitted.calibrated_name}.toml").write_text(text)
+        if bundle:
+            from .scenario.loader import BUNDLED
 
-        (BUNDLED / f"{name}.toml").write_text(text)
-    table = report(cal.with_values(list(result["values"].values())), cal.targets, report_seeds)
+            (BUNDLED / f"{fitted.calibrated_name}.toml").write_text(text)
+        tables.append(report(scenario, fitted.targets, report_seeds))
+    table = pd.concat(tables)
     table.to_csv(out / "report.csv")
-    plot_report(table, out / "report.png", f"{name} ({method}) against its targets")
+    plot_report(table, out / "report.png", f"{cal.config.name} ({method}) against its targets")
     (out / "result.json").write_text(json.dumps({k: v for k, v in result.items()}, indent=1))
     result["table"] = table
     if cal.config.transfer_to:
@@ -370,7 +479,7 @@ def transfer(cal: Calibration, result: dict, out: Path, bundle: bool, seeds) -> 
     target = cal.config.transfer_to
     behaviour = {k: v for k, v in result["values"].items() if k.startswith("behaviour.")}
     name = f"{target}_transfer"
-    text = overlay_text(target, behaviour, name, result["method"] + ", behaviour from " + cal.config.scenario)
+    text = overlay_text(target, behaviour, name, result["method"] + ", behaviour from " + cal.config.name)
     (out / f"{name}.toml").write_text(text)
     if bundle:
         from .scenario.loader import BUNDLED
@@ -379,5 +488,45 @@ def transfer(cal: Calibration, result: dict, out: Path, bundle: bool, seeds) -> 
     scenario = load_scenario(target).replace(**behaviour)
     table = report(scenario, load_targets([cal.folder / p for p in cal.config.transfer_targets]), seeds)
     table.to_csv(out / "report_transfer.csv")
-    plot_report(table, out / "report_transfer.png", f"{name}: behaviour calibrated on {cal.config.scenario}")
+    plot_report(table, out / "report_transfer.png", f"{name}: behaviour calibrated on {cal.config.name}")
     return table
+
+
+class Entry(BaseModel):
+    model_config = _STRICT
+    scenario: str
+    targets: list[str] = Field(min_length=1)
+
+
+class Scoreboard(BaseModel):
+    """Which scenario each bundled target file is compared with (``calibration/scoreboard.toml``)."""
+    model_config = _STRICT
+    entry: list[Entry] = Field(min_length=1)
+
+
+def scoreboard(path: str | os.PathLike, seeds) -> pd.DataFrame:
+    """Every target of the scoreboard's files against its scenario: :func:`report` rows, all entries together."""
+    path = Path(path)
+    board = _read(path, Scoreboard)
+    tables = []
+    for i, entry in enumerate(board.entry):
+        try:
+            scenario = load_scenario(entry.scenario)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: entry[{i}].scenario: {exc}") from None
+        tables.append(report(scenario, load_targets([path.parent / p for p in entry.targets]), seeds))
+    table = pd.concat(tables)
+    twice = table.index[table.index.duplicated()].unique()
+    if len(twice):
+        raise ScenarioError(f"{path}: a target is listed twice: {', '.join(twice)}")
+    return table
+
+
+def tally(table: pd.DataFrame) -> dict[str, int]:
+    """Counts a scoreboard is judged by: targets, distinct sources (a source is its text before the first colon:
+    the publisher and publication; two figures from one publication count once), validation-only targets,
+    effects, targets within their intervals."""
+    validate = table[table["use"] == "validate"]
+    return {"targets": len(table), "sources": table["source"].str.split(":").str[0].str.strip().nunique(), "validate_only": len(validate),
+            "effects": int((table["kind"] == "effect").sum()), "within": int(table["within"].sum()),
+            "validate_within": int(validate["within"].sum())}
