@@ -213,7 +213,7 @@ HOSTILE = {
     "unknown_algorithm": ("[algorithm]\nname = \"simplex\"\n", "algorithm.name"),
     "unknown_cost": ("[costs]\nunit_costs = { bonus = 3 }\n", "costs: unit_costs.bonus: unknown cost"),
     "bad_payer": ("[costs]\npayers = { return_bonus = \"nobody\" }\n", "payers.return_bonus = 'nobody': must be one of eu"),
-    "no_posterior": ("[robustness]\nposterior = \"nowhere\"\n", "robustness.posterior = 'nowhere': no posterior.csv"),
+    "no_posterior": ("[robustness]\nposterior = \"nowhere\"\n", "no such posterior file"),
     "no_uncertainty": ("[robustness]\nconditions = 3\n", "robustness: give `uncertainties` or a `posterior`"),
 }
 

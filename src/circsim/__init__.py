@@ -20,6 +20,7 @@ from .sweep import sweep  # noqa: E402
 from . import costs  # noqa: E402
 from .discover import discover  # noqa: E402
 from .optimise import optimise  # noqa: E402  (function shadows its module on purpose)
+from .posterior import compare_posterior, load_posterior  # noqa: E402
 
-__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "experiment", "sweep", "sensitivity", "optimise", "discover", "costs", "Simulation", "Scenario", "ScenarioError",
+__all__ = ["load_scenario", "run", "run_seeds", "compare_seeds", "compare_posterior", "load_posterior", "experiment", "sweep", "sensitivity", "optimise", "discover", "costs", "Simulation", "Scenario", "ScenarioError",
            "headline", "summarise", "write_netcdf", "__version__"]

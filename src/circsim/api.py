@@ -47,12 +47,18 @@ def compare_seeds(a: Scenario | str, b: Scenario | str, seeds: Iterable[int]) ->
     return out
 
 
-def experiment(scenario: Scenario | str = "baseline", seed: int = 0, **params) -> dict[str, float]:
+def experiment(scenario: Scenario | str = "baseline", seed: int = 0, posterior=None, draw: int = 0,
+               **params) -> dict[str, float]:
     """A run as a plain function: keyword parameters in, headline indicators (a dict) out.
 
     ``params`` are run keys (``persons=5000``), parameter names set for every entity of their
     scope (``readmission_cooperation=0.8``) or dotted keys (``**{"origins.Morocco.border_control":
-    0.4}``). Meant for tools that call a model as a function (EMA Workbench, SALib, optimisers)::
+    0.4}``). With ``posterior`` (a ``posterior.csv``, its folder, or a loaded
+    :class:`circsim.posterior.Posterior`), parameter set number ``draw`` of its multinomial
+    resampling with seed 0 is applied first (keys the scenario lacks are skipped), then ``params``:
+    draw ``k`` is the same set whatever else is asked, and the same as draw ``k`` of
+    ``compare_posterior(..., draw_seed=0)`` (:func:`circsim.posterior.draw_scenario`).
+    Meant for tools that call a model as a function (EMA Workbench, SALib, optimisers)::
 
         from ema_workbench import Model, RealParameter, ScalarOutcome
         model = Model("circsim", function=circsim.experiment)
@@ -60,4 +66,8 @@ def experiment(scenario: Scenario | str = "baseline", seed: int = 0, **params) -
         model.outcomes = [ScalarOutcome("irregular_stock_end")]
     """
     base = _scenario(scenario)
+    if posterior is not None:
+        from .posterior import draw_scenario
+
+        base = draw_scenario(base, posterior, draw)
     return headline_of(run(base.replace(**params) if params else base, seed))

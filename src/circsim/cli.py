@@ -182,8 +182,11 @@ def sweep_cmd(
     from .sweep_spec import load_sweep
 
     sw = load_sweep(sweep_file)
-    typer.echo(f"sweep {sw.spec.name}: {len(sw.design)} points x {len(sw.seeds)} seeds = {sw.n_runs} runs "
+    draws = f" x {sw.n_draws} posterior draws" if sw.draws is not None else ""
+    typer.echo(f"sweep {sw.spec.name}: {len(sw.design)} points{draws} x {len(sw.seeds)} seeds = {sw.n_runs} runs "
                f"({sw.spec.design} design over {', '.join(sw.names)})")
+    if sw.not_applied:
+        typer.echo(f"posterior keys not applied: {', '.join(sw.not_applied)}")
     _compile_notice()
     ds = sweep(sw, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
     typer.echo(f"{ds.attrs['runs_this_call']} runs computed, {int(ds.done.sum())} of {sw.n_runs} recorded in {out}")
@@ -260,8 +263,15 @@ def compare(
     persons: Optional[int] = typer.Option(None, help="Number of person agents for both"),
     years: Optional[int] = typer.Option(None, help="Years to record for both"),
     out: Optional[Path] = typer.Option(None, help="Write the table to this CSV file"),
+    posterior: Optional[Path] = typer.Option(None, help="A calibration's posterior.csv (or its folder): "
+                                             "effects over parameter draws x seeds"),
+    draws: Optional[int] = typer.Option(None, help="With --posterior: parameter draws, at least 2 (default 10)"),
+    draw_seed: Optional[int] = typer.Option(None, help="With --posterior: seed of the draws (default 0)"),
 ):
-    """Effect of B against A on each headline indicator: mean paired difference and 95 % interval."""
+    """Effect of B against A on each headline indicator: mean paired difference and 95 % interval.
+
+    With --posterior: over parameter draws x seeds, seed-only and with-parameters intervals.
+    """
     from . import load_scenario
     from .api import compare_seeds
     from .outputs import HEADLINE
@@ -269,8 +279,14 @@ def compare(
     from .writing import OutputFiles
 
     pairs = check_seeds(seed, seeds)
+    if posterior is None and (draws is not None or draw_seed is not None):
+        raise ScenarioError("--draws and --draw-seed need --posterior")
     keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
     sa, sb = load_scenario(a, **keywords), load_scenario(b, **keywords)
+    if posterior is not None:
+        _compare_posterior(sa, sb, pairs, posterior, 10 if draws is None else draws,
+                           0 if draw_seed is None else draw_seed, out)
+        return
     with OutputFiles() as outputs:
         out_tmp = outputs.add(out, "--out")
         _compile_notice()
@@ -284,6 +300,49 @@ def compare(
     for name, row in table.iterrows():
         typer.echo(f"{name:34s} {row['a']:12.4g} {row['b']:12.4g} {row['mean']:12.4g} "
                    f"{'[' + format(row['low'], '.4g') + ', ' + format(row['high'], '.4g') + ']':>28s}")
+    if out is not None:
+        typer.echo(f"\nwrote {out}")
+
+
+def _interval(low: float, high: float) -> str:
+    return f"[{low:.4g}, {high:.4g}]" if low == low and high == high else "n/a"
+
+
+def _compare_posterior(sa, sb, pairs, posterior: Path, draws: int, draw_seed: int, out: Optional[Path]) -> None:
+    """``compare --posterior``: effects over draws x seeds, with both intervals and the parameters' share."""
+    from .outputs import HEADLINE
+    from .posterior import DRAWS_MAX, compare_posterior, load_posterior
+    from .scenario.limits import SEED_MAX, check_int
+    from .writing import OutputFiles
+
+    check_int(draws, 2, DRAWS_MAX, "--draws")
+    check_int(draw_seed, 0, SEED_MAX, "--draw-seed")
+    post = load_posterior(posterior)
+    with OutputFiles() as outputs:
+        out_tmp = outputs.add(out, "--out")
+        _compile_notice()
+        table = compare_posterior(sa, sb, pairs, post, draws, draw_seed)
+        if out_tmp is not None:
+            written = table.copy()
+            written.insert(0, "unit", [HEADLINE[k][0] for k in table.index])
+            written.to_csv(out_tmp)
+    applied, not_applied, kept = table.attrs["applied"], table.attrs["not_applied"], table.attrs["kept_in_b"]
+    typer.echo(f"effect of {sb.name} against {sa.name}, {draws} parameter draws x {len(pairs)} seeds = "
+               f"{draws * len(pairs)} pairs, common random numbers (A and B share each seed and draw)")
+    both = [k for k in applied if k not in kept]
+    typer.echo(f"posterior {post.path}: draws with seed {draw_seed}, applied to both: {', '.join(both) or 'none'}")
+    if kept:
+        typer.echo(f"set by {sb.name} (its policy), drawn for {sa.name} only: {', '.join(kept)}")
+    if not_applied:
+        typer.echo(f"not in these scenarios, not applied: {', '.join(not_applied)}")
+    typer.echo("param share: part of the variance of the interval with parameters that comes from them; "
+               "the seed-only interval has none\n")
+    typer.echo(f"{'indicator':34s} {'A':>10s} {'B':>10s} {'B - A':>10s} {'95 % seeds only':>23s} "
+               f"{'95 % with parameters':>23s} {'param share':>11s} {'draws 2.5-97.5 %':>23s}")
+    for name, row in table.iterrows():
+        typer.echo(f"{name:34s} {row['a']:10.4g} {row['b']:10.4g} {row['mean']:10.4g} "
+                   f"{_interval(row['seed_low'], row['seed_high']):>23s} {_interval(row['low'], row['high']):>23s} "
+                   f"{row['share_parameters']:11.2f} {_interval(row['draw_q025'], row['draw_q975']):>23s}")
     if out is not None:
         typer.echo(f"\nwrote {out}")
 
@@ -322,16 +381,26 @@ def sensitivity_cmd(
 
 @app.command()
 def calibrate(
-    config: Path = typer.Argument(..., help="Calibration config (TOML), e.g. calibration/huelva.toml"),
+    config: Path = typer.Argument(..., help="Calibration config (TOML), e.g. calibration/joint.toml"),
     method: str = typer.Option("smm", help="smm (differential evolution) or abc (pyabc ABC-SMC)"),
-    out: Optional[Path] = typer.Option(None, help="Results folder (default: calibration/results/<scenario>-<method>)"),
-    bundle: bool = typer.Option(False, help="Also install the calibrated scenario among the bundled ones"),
+    out: Optional[Path] = typer.Option(None, help="Results folder (default: calibration/results/<name>-<method>)"),
+    bundle: bool = typer.Option(False, help="Also install the calibrated scenarios among the bundled ones"),
+    workers: Optional[int] = typer.Option(None, min=0, help="Local Dask worker processes evaluating parameter "
+                                          "vectors in parallel (0 or none: in this process)"),
+    scheduler: Optional[str] = typer.Option(None, help="Address of a Dask scheduler (a cluster)"),
 ):
-    """Calibrate free parameters to published targets; write the overlay scenario and a report."""
+    """Calibrate free parameters to published targets; write the overlay scenarios and a report."""
     from .calibration import calibrate as run_calibration
+    from .sweep import _client
 
     _compile_notice()
-    result = run_calibration(config, method=method, out=out, bundle=bundle)
+    client, cluster = _client(workers, scheduler) if (workers or scheduler) else (None, None)
+    try:
+        result = run_calibration(config, method=method, out=out, bundle=bundle, client=client)
+    finally:
+        for resource in (client, cluster):
+            if resource is not None:
+                resource.close()
     typer.echo(f"{result['method']}: " + ", ".join(f"{k} = {v:.4g}" for k, v in result["values"].items()))
     typer.echo(_targets_table(result["table"]))
     if "transfer" in result:
@@ -341,26 +410,53 @@ def calibrate(
 
 @app.command()
 def validate(
-    scenario: str = typer.Argument(..., help="Scenario (bundled name or path)"),
-    targets: List[Path] = typer.Option(..., "--targets", help="Target file(s)"),
+    scenario: Optional[str] = typer.Argument(None, help="Scenario (bundled name or path); not with --all"),
+    targets: Optional[List[Path]] = typer.Option(None, "--targets", help="Target file(s)"),
+    all_targets: bool = typer.Option(False, "--all", help="The scoreboard: every target file against the "
+                                     "scenario calibrated for it (--scoreboard)"),
+    board: Path = typer.Option(Path("calibration/scoreboard.toml"), "--scoreboard",
+                               help="Scoreboard file listing scenarios and their target files"),
     seeds: int = typer.Option(10, min=2, help="Seeds for the model's 95 % interval"),
+    out: Optional[Path] = typer.Option(None, help="Write the table to this CSV file"),
 ):
-    """Compare a scenario with published targets: model mean and 95 % interval over seeds."""
+    """Compare a scenario with published targets (model mean and 95 % interval over seeds), or with --all every
+    bundled target with its scenario, and count targets, sources and validation-only targets."""
     from . import load_scenario
-    from .calibration import load_targets, report
+    from .calibration import load_targets, report, scoreboard, tally
+    from .scenario import ScenarioError
     from .scenario.limits import check_seeds
+    from .writing import OutputFiles
 
     runs = check_seeds(1, seeds)
-    s, chosen = load_scenario(scenario), load_targets(targets)
-    _compile_notice()
-    table = report(s, chosen, runs)
+    if all_targets == (scenario is not None or bool(targets)):
+        raise ScenarioError("give a SCENARIO with --targets FILE..., or --all (the scoreboard), not both")
+    if not all_targets and not (scenario and targets):
+        raise ScenarioError("give a SCENARIO and at least one --targets FILE")
+    if not all_targets:
+        s, chosen = load_scenario(scenario), load_targets(targets)
+    elif not board.is_file():
+        raise ScenarioError(f"--scoreboard {board}: no such file (run from the project folder, or give its path)")
+    with OutputFiles() as outputs:
+        out_tmp = outputs.add(out, "--out")
+        _compile_notice()
+        table = scoreboard(board, runs) if all_targets else report(s, chosen, runs)
+        if out_tmp is not None:
+            table.to_csv(out_tmp)
     typer.echo(_targets_table(table))
+    if all_targets:
+        n = tally(table)
+        typer.echo(f"\n{n['targets']} targets ({n['effects']} effects) from {n['sources']} sources; "
+                   f"{n['within']} within their interval; {n['validate_only']} kept to validate, "
+                   f"{n['validate_within']} of them within")
+    if out is not None:
+        typer.echo(f"wrote {out}")
 
 
 def _targets_table(table) -> str:
-    lines = [f"{'target':36s} {'kind':>6s} {'use':>8s} {'observed':>10s} {'interval':>20s} {'model':>10s} {'95 % interval':>22s}  in?"]
+    lines = [f"{'target':36s} {'scenario':>22s} {'kind':>6s} {'use':>8s} {'observed':>10s} {'interval':>20s} "
+             f"{'model':>10s} {'95 % interval':>22s}  in?"]
     for name, r in table.iterrows():
-        lines.append(f"{name:36s} {r['kind']:>6s} {r['use']:>8s} {r['observed']:10.4g} {'[' + format(r['low'], '.4g') + ', ' + format(r['high'], '.4g') + ']':>20s} "
+        lines.append(f"{name:36s} {r['scenario'][:22]:>22s} {r['kind']:>6s} {r['use']:>8s} {r['observed']:10.4g} {'[' + format(r['low'], '.4g') + ', ' + format(r['high'], '.4g') + ']':>20s} "
                      f"{r['model']:10.4g} {'[' + format(r['model_low'], '.4g') + ', ' + format(r['model_high'], '.4g') + ']':>22s}  "
                      f"{'yes' if r['within'] else 'no'}")
     return "\n".join(lines)

@@ -221,31 +221,20 @@ def _bounds(base: Scenario, key: str, rng: tuple[float, float], where: str) -> b
 
 
 def _posterior(folder: Path, path_text: str, base: Scenario, where: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(keys, draws, weights) of a calibration's posterior (``posterior.csv`` in its results folder)."""
-    import pandas as pd
+    """(keys, draws, weights) of a calibration's posterior (``posterior.csv`` in its results folder), each key a
+    parameter of ``base`` and every draw within its range."""
+    from .posterior import load_posterior
 
-    path = (folder / path_text) if not Path(path_text).is_absolute() else Path(path_text)
-    if path.is_dir():
-        path = path / "posterior.csv"
-    if not path.is_file():
-        raise ScenarioError(f"{where} = {path_text!r}: no posterior.csv there (an ABC calibration writes one; "
-                            "SMM gives a point estimate, not draws)")
     try:
-        frame = pd.read_csv(path)
-    except Exception as exc:  # any unreadable CSV
-        raise ScenarioError(f"{where}: {path}: not a readable CSV ({type(exc).__name__})") from None
-    keys = [c for c in frame.columns if c != "weight"]
-    if not keys or len(frame) == 0:
-        raise ScenarioError(f"{where}: {path}: no parameter columns or no draws")
-    for key in keys:
-        p, _ = parameter_of(base.data, key, f"{where}: {path}: column {key!r}")
-        values = pd.to_numeric(frame[key], errors="coerce").to_numpy(float)
-        if not np.all(np.isfinite(values)) or values.min() < p.lo or values.max() > p.hi:
-            raise ScenarioError(f"{where}: {path}: column {key}: every draw must be a number from {p.range_text} {p.unit}")
-    weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(float) if "weight" in frame else np.ones(len(frame))
-    if not np.all(np.isfinite(weights)) or weights.sum() <= 0 or (weights < 0).any():
-        raise ScenarioError(f"{where}: {path}: weight must be non-negative numbers, not all 0")
-    return keys, frame[keys].to_numpy(float), weights / weights.sum()
+        post = load_posterior((folder / path_text) if not Path(path_text).is_absolute() else Path(path_text))
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where} = {path_text!r}: {exc}") from None
+    for j, key in enumerate(post.keys):
+        p, _ = parameter_of(base.data, key, f"{where}: {post.path}: column {key!r}")
+        if post.values[:, j].min() < p.lo or post.values[:, j].max() > p.hi:
+            raise ScenarioError(f"{where}: {post.path}: column {key}: every draw must be a number from {p.range_text} "
+                                f"{p.unit}")
+    return post.keys, post.values, post.weights
 
 
 def _conditions(spec: OptimiseFile, base: Scenario, folder: Path, where: str):

@@ -54,6 +54,11 @@ def _template(sw: Sweep) -> xr.Dataset:
     for j, name in enumerate(sw.names):
         values = [list(o.values())[j] for _, _, o in plans]
         coords[name] = ("run", np.asarray(values))
+    if sw.draws is not None:  # the posterior draw of each run and the values it set
+        draw = np.array([sw.draw_of(r) for r in range(n)])
+        coords["draw"] = ("run", draw)
+        for name, key in sw.posterior_names.items():
+            coords[name] = ("run", sw.draws[key].to_numpy()[draw])
     data = {k: ("run", np.full(n, np.nan), {"units": HEADLINE[k][0], "description": HEADLINE[k][1]})
             for k in HEADLINE}
     if sw.spec.series:
@@ -73,12 +78,16 @@ def _template(sw: Sweep) -> xr.Dataset:
     data["done"] = ("run", np.zeros(n, dtype=np.int8), {"description": "1 when the run is recorded"})
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({
-        "sweep": json.dumps(sw.spec.model_dump(), default=str), "sweep_fingerprint": sw.fingerprint(),
+        "sweep": json.dumps(sw.spec_dump(), default=str), "sweep_fingerprint": sw.fingerprint(),
         "scenario": sw.base.to_json(), "circsim_version": __version__,
         "levers": [n for n, v in zip(sw.names, sw.spec.vary) if v.kind == "lever"],
-        "uncertainties": [n for n, v in zip(sw.names, sw.spec.vary) if v.kind == "uncertainty"],
+        "uncertainties": ([n for n, v in zip(sw.names, sw.spec.vary) if v.kind == "uncertainty"]
+                          + list(sw.posterior_names)),
         "keys": json.dumps(dict(zip(sw.names, [v.key for v in sw.spec.vary]))),
     })
+    if sw.draws is not None:
+        ds.attrs.update({"posterior": sw.spec.posterior, "draws": sw.n_draws,
+                         "posterior_keys": json.dumps(sw.posterior_names), "posterior_not_applied": sw.not_applied})
     return ds
 
 
@@ -149,7 +158,8 @@ def sweep(
     client=None,
     on_result: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
-    """Run every (design point, seed) of a sweep; returns the results as an ``xarray.Dataset``.
+    """Run every (design point, seed) of a sweep — (design point, posterior draw, seed) if it has a
+    ``posterior`` — and return the results as an ``xarray.Dataset``.
 
     ``out``: Zarr store (directory) the runs are streamed into. ``workers``: processes of a
     local Dask cluster (default: one per core); ``0`` runs in this process, one run after the
@@ -157,7 +167,8 @@ def sweep(
     one. ``client``: an existing ``dask.distributed.Client`` to use. ``resume``: complete an
     existing store, skipping runs already recorded. ``on_result(run, n_recorded)`` is called
     after each run is recorded. The dataset has a ``run`` dimension with the design point,
-    seed and each varied parameter as coordinates; ``attrs['runs_this_call']`` counts the runs
+    seed and each varied parameter as coordinates (with a posterior, also ``draw`` and each
+    drawn parameter); ``attrs['runs_this_call']`` counts the runs
     computed by this call.
     """
     sw = sweep_file if isinstance(sweep_file, Sweep) else load_sweep(sweep_file)

@@ -9,6 +9,9 @@ A sweep file (TOML)::
     seeds = 3                          # replicates per point (seeds 0..2), or a list of seeds
     series = ["stock.status"]          # time series to keep: a variable, summed to time or to
                                        # time x the dimension named after the dot (optional)
+    posterior = "../calibration/results/huelva-abc"   # optional: a calibration's posterior.csv (or
+    draws = 5                          # its folder) and the parameter sets drawn from it (a `draw`
+                                       # coordinate: every point x draw x seed)
 
     [overrides]                        # fixed for every run
     persons = 5000
@@ -30,14 +33,16 @@ import itertools
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
+from .posterior import apply, draw, load_posterior, split_keys
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of, resolve_key
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
 from .scenario.limits import RUNS_MAX, SEED_MAX, SEEDS_MAX, check_int
@@ -68,6 +73,8 @@ class SweepFile(BaseModel):
     series: list[str] = Field(default_factory=list)
     overrides: dict[str, Any] = Field(default_factory=dict)
     vary: list[Vary] = Field(min_length=1)
+    posterior: str | None = None
+    draws: int | None = Field(default=None, ge=1, le=100_000)
 
 
 @dataclass
@@ -81,14 +88,26 @@ class Sweep:
     design: np.ndarray         # [points, parameters] values
     seeds: list[int]
     source: str = ""
+    draws: pd.DataFrame | None = None   # [draw, posterior key]: applied before each point's values
+    posterior_names: dict[str, str] = field(default_factory=dict)   # coordinate name -> posterior key
+    not_applied: list[str] = field(default_factory=list)            # posterior keys not applied, and why
+
+    @property
+    def n_draws(self) -> int:
+        return 1 if self.draws is None else len(self.draws)
 
     @property
     def n_runs(self) -> int:
-        return len(self.design) * len(self.seeds)
+        return len(self.design) * self.n_draws * len(self.seeds)
+
+    def draw_of(self, r: int) -> int:
+        """The posterior draw of run ``r`` (0 without a posterior)."""
+        return r // len(self.seeds) % self.n_draws
 
     def run_plan(self, r: int) -> tuple[int, int, dict[str, Any]]:
-        """(point, seed, overrides) of run ``r``; runs go point by point, seeds inside."""
-        point, k = divmod(r, len(self.seeds))
+        """(point, seed, overrides) of run ``r``; runs go point by point, draws inside, seeds innermost."""
+        point, rest = divmod(r, self.n_draws * len(self.seeds))
+        k = rest % len(self.seeds)
         overrides = {}
         for j, vary in enumerate(self.spec.vary):
             value = self.design[point, j]
@@ -96,15 +115,26 @@ class Sweep:
         return point, self.seeds[k], overrides
 
     def scenario_of(self, r: int) -> Scenario:
-        return self.base.replace(**self.run_plan(r)[2])
+        base = self.base
+        if self.draws is not None:
+            d = self.draw_of(r)
+            base = apply(base, self.draws.iloc[d], f"{self.source}: posterior draw {d}")
+        return base.replace(**self.run_plan(r)[2])
 
     def problem(self) -> dict:
         """The SALib problem (names and bounds) of a sobol or morris sweep."""
         return {"num_vars": len(self.names), "names": self.names,
                 "bounds": [list(v.range) for v in self.spec.vary]}
 
+    def spec_dump(self) -> dict:
+        """The sweep file's tables, defaults filled in; without a posterior, as before sweeps could have one."""
+        return {k: v for k, v in self.spec.model_dump().items() if v is not None or k not in ("posterior", "draws")}
+
     def fingerprint(self) -> str:
-        text = json.dumps({"spec": self.spec.model_dump(), "base": self.base.data}, sort_keys=True, default=str)
+        content = {"spec": self.spec_dump(), "base": self.base.data}
+        if self.draws is not None:
+            content["draws"] = self.draws.to_dict("split")
+        text = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -145,6 +175,41 @@ def _design(spec: SweepFile, where: str) -> np.ndarray:
     from SALib.sample import morris
 
     return morris.sample(problem, spec.points, num_levels=4, seed=spec.design_seed)
+
+
+def _posterior_draws(spec: SweepFile, base: Scenario, folder: Path, where: str):
+    """(draws, coordinate names, keys not applied) of a sweep's ``posterior``; (None, {}, []) without one.
+
+    Draws are :func:`circsim.posterior.draw` with ``design_seed``; keys the base scenario lacks,
+    or whose every entity a ``vary`` key sets, are not applied. Every draw is checked here.
+    """
+    if spec.posterior is None:
+        if spec.draws is not None:
+            raise ScenarioError(f"{where}: draws = {spec.draws}: needs `posterior` (a calibration's posterior.csv)")
+        return None, {}, []
+    if spec.draws is None:
+        raise ScenarioError(f"{where}: posterior: give `draws`, the number of parameter sets to draw from it")
+    try:
+        post = load_posterior(Path(spec.posterior) if Path(spec.posterior).is_absolute() else folder / spec.posterior)
+        applied, absent = split_keys(post, base)
+        drawn = draw(post, spec.draws, spec.design_seed)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}: posterior: {exc}") from None
+    varied = {path for v in spec.vary for path in resolve_key(base.data, v.key, v.key)[1]}
+    overridden = [k for k in applied if set(resolve_key(base.data, k, k)[1]) <= varied]
+    applied = [k for k in applied if k not in overridden]
+    drawn = drawn[applied]
+    for d in range(len(drawn)):
+        apply(base, drawn.iloc[d], f"{where}: posterior draw {d}")
+    keys = [v.key for v in spec.vary] + applied
+    names = {_name(Vary(key=key), keys): key for key in applied}
+    taken = {_name(v, keys) for v in spec.vary} | {"run", "point", "seed", "draw", "time"}
+    if taken & set(names):
+        raise ScenarioError(f"{where}: posterior: the coordinate names {sorted(taken & set(names))} are taken; "
+                            "name the vary entries otherwise")
+    not_applied = ([f"{k} (not in the scenario)" for k in absent]
+                   + [f"{k} (set by vary)" for k in overridden])
+    return drawn, names, not_applied
 
 
 def read_config(path_or_spec: str | os.PathLike | dict, model, bundled_folder: str, what: str):
@@ -209,8 +274,10 @@ def load_sweep(path_or_spec: str | os.PathLike | dict) -> Sweep:
     else:
         check_int(len(spec.seeds), 1, SEEDS_MAX, f"{where}: seeds: the number of seeds")
         seeds = [check_int(seed, 0, SEED_MAX, f"{where}: seeds[{k}]") for k, seed in enumerate(spec.seeds)]
-    runs = _points(spec) * len(seeds)
+    runs = _points(spec) * (spec.draws or 1) * len(seeds)
     if runs > RUNS_MAX:
-        raise ScenarioError(f"{where}: {_points(spec):,} design points x {len(seeds):,} seeds = {runs:,} runs: "
+        draws = f" x {spec.draws:,} draws" if spec.draws else ""
+        raise ScenarioError(f"{where}: {_points(spec):,} design points{draws} x {len(seeds):,} seeds = {runs:,} runs: "
                             f"at most {RUNS_MAX:,}")
-    return Sweep(spec, base, names, integer, _design(spec, where), seeds, where)
+    drawn, posterior_names, not_applied = _posterior_draws(spec, base, folder, where)
+    return Sweep(spec, base, names, integer, _design(spec, where), seeds, where, drawn, posterior_names, not_applied)
