@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -35,7 +36,7 @@ from .api import _scenario
 from .engine import Simulation
 from .moments import STATISTICS, statistic
 from .outputs import HEADLINE, headline, headline_of, summarise
-from .scenario import Scenario, ScenarioError, load_scenario, parameter_of
+from .scenario import Scenario, ScenarioError, load_scenario, parameter_of, resolve_key
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
 from .scenario.limits import SEED_MAX, SEEDS_MAX
@@ -377,8 +378,19 @@ def abc(cal: Calibration, db: Path, client=None) -> dict:
     return {"method": "abc", "values": means, "sample": sample, "epsilon": float(history.get_all_populations()["epsilon"].iloc[-1])}
 
 
+def concrete(scenario: Scenario, values: dict[str, float]) -> dict[str, float]:
+    """``values`` with each key that holds a ``*`` written once per entity it stands for in ``scenario``, as
+    dotted TOML keys (parts quoted where a bare key may not hold them)."""
+    out = {}
+    for key, value in values.items():
+        paths = resolve_key(scenario.data, key, key)[1] if "*" in key else [tuple(key.split("."))]
+        for path in paths:
+            out[".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else json.dumps(p) for p in path)] = value
+    return out
+
+
 def overlay_text(base: str, values: dict[str, float], name: str, method: str) -> str:
-    """A scenario file that extends ``base`` and sets the calibrated values (bare dotted keys)."""
+    """A scenario file that extends ``base`` and sets the calibrated values (concrete dotted keys: :func:`concrete`)."""
     lines = [f"# {name}: {base} with the values calibrated by circsim calibrate ({method}).",
              "# Written by circsim.calibration; rerun the calibration rather than editing by hand.",
              f'extends = "{base}"', f'name = "{name}"', f'description = "{base}, calibrated ({method})"']
@@ -452,14 +464,16 @@ def calibrate(config: str | os.PathLike, method: str = "smm", out: str | os.Path
         del result["sample"]
     tables = []
     for fitted, scenario in zip(cal.parts, cal.with_values(list(result["values"].values()))):
-        values = {k: result["values"][k] for k in fitted.keys}
+        values = concrete(fitted.scenario, {k: result["values"][k] for k in fitted.keys})
         text = overlay_text(fitted.part.scenario, values, fitted.calibrated_name, method)
         (out / f"{fitted.calibrated_name}.toml").write_text(text)
         if bundle:
             from .scenario.loader import BUNDLED
 
             (BUNDLED / f"{fitted.calibrated_name}.toml").write_text(text)
-        tables.append(report(scenario, fitted.targets, report_seeds))
+        table = report(scenario, fitted.targets, report_seeds)
+        table["scenario"] = fitted.calibrated_name  # the run is the calibrated scenario
+        tables.append(table)
     table = pd.concat(tables)
     table.to_csv(out / "report.csv")
     plot_report(table, out / "report.png", f"{cal.config.name} ({method}) against its targets")
@@ -477,7 +491,7 @@ def transfer(cal: Calibration, result: dict, out: Path, bundle: bool, seeds) -> 
     scheme's targets (``report_transfer.csv``, ``.png``).
     """
     target = cal.config.transfer_to
-    behaviour = {k: v for k, v in result["values"].items() if k.startswith("behaviour.")}
+    behaviour = {k: v for k, v in result["values"].items() if k.startswith("behaviour.")}  # no wildcards
     name = f"{target}_transfer"
     text = overlay_text(target, behaviour, name, result["method"] + ", behaviour from " + cal.config.name)
     (out / f"{name}.toml").write_text(text)
@@ -496,6 +510,8 @@ class Entry(BaseModel):
     model_config = _STRICT
     scenario: str
     targets: list[str] = Field(min_length=1)
+    persons: int | None = None   # the run its calibration used, where it differs from the scenario's own
+    years: int | None = None
 
 
 class Scoreboard(BaseModel):
@@ -510,8 +526,9 @@ def scoreboard(path: str | os.PathLike, seeds) -> pd.DataFrame:
     board = _read(path, Scoreboard)
     tables = []
     for i, entry in enumerate(board.entry):
+        keywords = {k: v for k, v in (("persons", entry.persons), ("years", entry.years)) if v is not None}
         try:
-            scenario = load_scenario(entry.scenario)
+            scenario = load_scenario(entry.scenario, **keywords)
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: entry[{i}].scenario: {exc}") from None
         tables.append(report(scenario, load_targets([path.parent / p for p in entry.targets]), seeds))
