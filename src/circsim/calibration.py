@@ -36,6 +36,7 @@ from .api import _scenario
 from .engine import Simulation
 from .moments import STATISTICS, statistic
 from .outputs import HEADLINE, headline, headline_of, summarise
+from .posterior import has_key
 from .scenario import Scenario, ScenarioError, load_scenario, parameter_of, resolve_key
 from .scenario.errors import from_validation
 from .scenario.files import read_toml
@@ -110,13 +111,21 @@ class ABC(BaseModel):
     seed: int = 0
 
 
-class Part(BaseModel):
-    """One scenario of a calibration and the targets it is compared with."""
+class Run(BaseModel):
+    """A scenario, the target files it is compared with, and the run size where it differs from the scenario's."""
     model_config = _STRICT
     scenario: str
     targets: list[str] = Field(min_length=1)
     persons: int | None = None
     years: int | None = None
+
+    def load(self) -> Scenario:
+        return load_scenario(self.scenario, **{k: v for k, v in (("persons", self.persons), ("years", self.years))
+                                               if v is not None})
+
+
+class Part(Run):
+    """One scenario of a calibration and the targets it is compared with."""
     calibrated_name: str | None = None   # the overlay's name (default <scenario>_calibrated)
 
 
@@ -235,9 +244,8 @@ class Fitted:
     """A part of a loaded calibration: its scenario (the run size set), targets, and which free keys it takes."""
 
     def __init__(self, part: Part, folder: Path, where: str):
-        keywords = {k: v for k, v in (("persons", part.persons), ("years", part.years)) if v is not None}
         self.part = part
-        self.scenario = load_scenario(part.scenario, **keywords)
+        self.scenario = part.load()
         self.targets = load_targets([folder / p for p in part.targets])
         self.keys: list[str] = []
         origins, destinations = self.scenario.data.get("origins", {}), self.scenario.data.get("destinations", {})
@@ -278,7 +286,7 @@ class Calibration:
             raise ScenarioError(f"{where}: target names must be unique across the parts; repeated: {', '.join(twice)}")
         for i, f in enumerate(c.free):
             label = f"{where}: free[{i}].key = {f.key!r}"
-            taking = [fitted for fitted in self.parts if _has_key(fitted.scenario, f.key)]
+            taking = [fitted for fitted in self.parts if has_key(fitted.scenario, f.key)]
             if not taking:
                 parameter_of(self.parts[0].scenario.data, f.key, label)  # raises the scenario's own message
                 raise ScenarioError(f"{label}: no part's scenario has this key")
@@ -323,14 +331,6 @@ class Calibration:
     def objective(self, x) -> float:
         """Distance of the model (mean over the config's seeds, every part) at parameter values ``x``."""
         return distance(self.means(x, fit_only=True), [t for t in self.targets if t.use == "fit"])
-
-
-def _has_key(scenario: Scenario, key: str) -> bool:
-    try:
-        parameter_of(scenario.data, key, key)
-    except ScenarioError:
-        return False
-    return True
 
 
 def _mapper(client):
@@ -506,18 +506,11 @@ def transfer(cal: Calibration, result: dict, out: Path, bundle: bool, seeds) -> 
     return table
 
 
-class Entry(BaseModel):
-    model_config = _STRICT
-    scenario: str
-    targets: list[str] = Field(min_length=1)
-    persons: int | None = None   # the run its calibration used, where it differs from the scenario's own
-    years: int | None = None
-
-
 class Scoreboard(BaseModel):
-    """Which scenario each bundled target file is compared with (``calibration/scoreboard.toml``)."""
+    """Which scenario each bundled target file is compared with (``calibration/scoreboard.toml``), run as its
+    calibration ran it (``persons``, ``years``)."""
     model_config = _STRICT
-    entry: list[Entry] = Field(min_length=1)
+    entry: list[Run] = Field(min_length=1)
 
 
 def scoreboard(path: str | os.PathLike, seeds) -> pd.DataFrame:
@@ -526,9 +519,8 @@ def scoreboard(path: str | os.PathLike, seeds) -> pd.DataFrame:
     board = _read(path, Scoreboard)
     tables = []
     for i, entry in enumerate(board.entry):
-        keywords = {k: v for k, v in (("persons", entry.persons), ("years", entry.years)) if v is not None}
         try:
-            scenario = load_scenario(entry.scenario, **keywords)
+            scenario = entry.load()
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: entry[{i}].scenario: {exc}") from None
         tables.append(report(scenario, load_targets([path.parent / p for p in entry.targets]), seeds))

@@ -428,10 +428,10 @@ def validate(
     from .writing import OutputFiles
 
     runs = check_seeds(1, seeds)
-    if all_targets == (scenario is not None or bool(targets)):
+    if all_targets and (scenario is not None or targets):
         raise ScenarioError("give a SCENARIO with --targets FILE..., or --all (the scoreboard), not both")
     if not all_targets and not (scenario and targets):
-        raise ScenarioError("give a SCENARIO and at least one --targets FILE")
+        raise ScenarioError("give a SCENARIO and at least one --targets FILE, or --all (the scoreboard)")
     if not all_targets:
         s, chosen = load_scenario(scenario), load_targets(targets)
     elif not board.is_file():
