@@ -41,7 +41,8 @@ def test_timeline_changes_parameters_from_its_date(tmp_path):
     pol = pack(s)
     o = s.origins.index("Morocco")
     t = 12 + 24  # burn-in year + two recorded years
-    assert pol.origin.readmission_cooperation[t - 1, o] == 0.25
+    before = circsim.load_scenario("baseline").data["origins"]["Morocco"]["readmission_cooperation"]
+    assert before != 0.9 and pol.origin.readmission_cooperation[t - 1, o] == before
     assert pol.origin.readmission_cooperation[t, o] == 0.9
     assert (pol.corridor.seasonal_permit_years[t:, :, 0] == 3).all()
     assert (pol.corridor.seasonal_permit_years[:t, :, 0] == 1).all()

@@ -467,9 +467,15 @@ def scenarios():
     """List the bundled scenarios with the question each answers."""
     from .scenario.loader import BUNDLED, bundled_names
 
+    def question(name: str) -> str:
+        lines = (BUNDLED / f"{name}.toml").read_text().splitlines()
+        base = next((line.split('"')[1] for line in lines if line.startswith("extends =")), None)
+        if base and lines[1].startswith("# Written by circsim.calibration"):   # an overlay: its base's question
+            return f"{question(base)} [{lines[0].split(': ', 1)[1].rstrip('.')}]"
+        return lines[0].lstrip("# ")
+
     for name in bundled_names():
-        first = (BUNDLED / f"{name}.toml").read_text().splitlines()[0].lstrip("# ")
-        typer.echo(f"{name:24s} {first}")
+        typer.echo(f"{name:24s} {question(name)}")
 
 
 if __name__ == "__main__":
