@@ -4,6 +4,9 @@
 ``notebooks/q_*.ipynb`` on its small world and writes the image of the cell tagged ``docs-figure`` to
 ``docs/notebooks/<notebook>.png``. With ``CIRCSIM_FULL=1`` in the environment the notebooks run at the
 scenarios' bundled size (hours). The notebooks in git stay without outputs; nothing here writes them.
+
+``python docs/scripts/notebook_figures.py --strip`` removes the outputs of every notebook in ``notebooks/``
+(after working in one interactively; ``tests/test_notebooks.py`` checks that none are committed).
 """
 import base64
 import sys
@@ -30,6 +33,16 @@ def figure_of(path: Path, folder: Path) -> bytes:
     raise SystemExit(f"{path.name}: no image in the cell tagged docs-figure")
 
 
+def strip() -> None:
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, path)
+        print(f"stripped {path.relative_to(ROOT)}")
+
+
 def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     paths = sorted((ROOT / "notebooks").glob("q_*.ipynb"))
@@ -41,4 +54,7 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:] == ["--strip"]:
+        strip()
+    else:
+        main(sys.argv[1:])
