@@ -475,10 +475,12 @@ def lab(
     import os
     import subprocess
 
+    from . import load_scenario
     from .scenario.loader import bundled_names
 
     if scenario not in bundled_names():
         raise ScenarioError(f"--scenario {scenario}: not a bundled scenario (bundled: {', '.join(bundled_names())})")
+    load_scenario(scenario, **{k: v for k, v in (("persons", persons), ("years", years)) if v is not None})
     try:
         import solara  # noqa: F401
     except ImportError:

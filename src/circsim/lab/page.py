@@ -21,6 +21,7 @@ from solara.lab import task
 from ..outputs import HEADLINE
 from ..scenario import ScenarioError, load_scenario
 from ..scenario.loader import bundled_names
+from ..scenario.schema import MONTH
 from .bench import KEY_INDICATORS, Comparison, compare
 from .figures import plot_costs, plot_effects, plot_yearly
 from .levers import GROUPS, LEVERS, check_levers, load_variant, question, value_at, variant_toml
@@ -69,8 +70,8 @@ def _choose_scenario(name: str) -> None:
     changes.set({})
     start.set("")
     message.set("")
-    persons.set(None)
-    years.set(None)
+    persons.set(_default("PERSONS"))
+    years.set(_default("YEARS"))
 
 
 def _set_lever(key: str, value) -> None:
@@ -163,7 +164,7 @@ def Page():
     base = solara.use_memo(lambda: load_scenario(name), [name])
     n_persons = persons.value or base.persons
     n_years = years.value or base.data["years"]
-    first = start.value or base.data["start"]
+    first = start.value if MONTH.match(start.value or "") else base.data["start"]
     solara.Title("circsim policy lab")
     with solara.Columns([1, 2]):
         with solara.Column():
@@ -174,7 +175,7 @@ def Page():
             solara.InputInt("Years recorded", value=n_years, on_value=years.set)
             solara.InputInt(f"Seeds (1 to {SEEDS_LIMIT})", value=seeds.value,
                             on_value=lambda v: seeds.set(min(max(int(v), 1), SEEDS_LIMIT)))
-            solara.InputText("Levers take effect from (YYYY-MM)", value=first, on_value=start.set)
+            solara.InputText("Levers take effect from (YYYY-MM)", value=start.value or first, on_value=start.set)
             solara.Markdown("**Levers of the variant (B)** — each set for every origin, destination or corridor; "
                             "range: the parameter's declared range (`circsim params`).")
             for group in GROUPS:
