@@ -463,6 +463,41 @@ def _targets_table(table) -> str:
 
 
 @app.command()
+def lab(
+    port: int = typer.Option(8765, min=1, max=65535, help="Port to serve the page on"),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (127.0.0.1: this machine only)"),
+    scenario: str = typer.Option("baseline", help="Bundled scenario the page starts with"),
+    persons: Optional[int] = typer.Option(None, help="Agents the page starts with (default: the scenario's)"),
+    years: Optional[int] = typer.Option(None, help="Years recorded the page starts with (default: the scenario's)"),
+    seeds: int = typer.Option(5, min=1, max=50, help="Seeds the page starts with"),
+):
+    """Serve the policy lab (a Solara page): a scenario against a variant with changed levers, over common seeds."""
+    import os
+    import subprocess
+
+    from . import load_scenario
+    from .scenario.loader import bundled_names
+
+    if scenario not in bundled_names():
+        raise ScenarioError(f"--scenario {scenario}: not a bundled scenario (bundled: {', '.join(bundled_names())})")
+    load_scenario(scenario, **{k: v for k, v in (("persons", persons), ("years", years)) if v is not None})
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise ScenarioError("the lab needs the viz extra: pip install 'circsim[viz]'") from None
+    env = dict(os.environ, CIRCSIM_LAB_SCENARIO=scenario, CIRCSIM_LAB_SEEDS=str(seeds),
+               CIRCSIM_LAB_PERSONS=str(persons or ""), CIRCSIM_LAB_YEARS=str(years or ""))
+    _compile_notice()
+    typer.echo(f"circsim lab on http://{host}:{port}/ (Ctrl-C stops it)")
+    command = [sys.executable, "-m", "solara", "run", "circsim.lab.page", "--host", host, "--port", str(port),
+               "--production", "--no-open"]
+    try:
+        raise typer.Exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@app.command()
 def scenarios():
     """List the bundled scenarios with the question each answers."""
     from .scenario.loader import BUNDLED, bundled_names
