@@ -104,6 +104,10 @@ VARIANTS = {
                   ["irregular_employed", "rehire_declined", "withdrawals", "requests", "inspections", "sanctions", "irregular_found", "fines", "noncompliant",
                    "employer_changes", "returner_departures", "filled_irregular", "overstays", "reassigned",
                    "domestic_hired"]),
+    # family reunification: sponsors abroad, family members joining from home, family permits renewed without a job
+    "family": ("baseline", dict(reunification_hazard=0.05, reunification_min_years=0.5, family_renewal_probability=0.6,
+                                family_age_min=20.0, reintegration_support=0.7, reintegration_value=4000.0),
+               ["family_reunified", "renewals", "returns:end_of_permit", "returns:voluntary"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
                                            "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
@@ -342,6 +346,10 @@ RANDOM_LEVERS = {
     "shortage_response": lambda r: r.uniform(0, 1),
     # the enforcement chain
     "removal_held_share": lambda r: r.uniform(0, 1), "passport_share": lambda r: r.uniform(0, 1),
+    # family reunification; reintegration support's value
+    "reunification_hazard": lambda r: r.uniform(0, 0.05), "reunification_min_years": lambda r: r.uniform(0, 3),
+    "family_renewal_probability": lambda r: r.uniform(0, 1), "family_age_min": lambda r: r.uniform(16, 25),
+    "reintegration_value": lambda r: r.uniform(0, 5000),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

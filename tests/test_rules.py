@@ -91,20 +91,20 @@ def check_return_probability(impl):
 
 def voluntary(impl, savings=1.0, age=30.0, bonus=0.0, support=0.0, network=0.0, home=0.0, way_back=0.0, years=0.0,
               onset=40.0, cap=20.0):
-    return impl.voluntary_return_hazard(0.002, 1.2, savings, 0.05, onset, age, 0.3, bonus, 0.5, support, 0.7, network,
+    return impl.voluntary_return_hazard(0.002, 1.2, savings, 0.05, onset, age, 0.3, bonus, 2000.0, support, 0.7, network,
                                         0.04, home, 0.6, way_back, 0.1, cap, years)
 
 
 def check_voluntary_return_hazard(impl):
     assert voluntary(impl) == pytest.approx(0.002, **close)  # every term zero
-    x = 1.2 * 0.5 + 0.05 * 10 + 0.3 * 1.5 + 0.5 * 0.8 - 0.7 * 0.4 + 0.04 * 6 + 0.6 - 0.1 * 3
+    x = 1.2 * 0.5 + 0.05 * 10 + 0.3 * (1500 + 0.8 * 2000) / 1000 - 0.7 * 0.4 + 0.04 * 6 + 0.6 - 0.1 * 3
     assert voluntary(impl, 1.5, 50.0, 1500.0, 0.8, 0.4, 6000.0, 1.0, 3.0) == pytest.approx(0.002 * math.exp(x), **close)
     assert voluntary(impl, years=20.0) == voluntary(impl, years=35.0)  # years abroad capped at the cap (20)
     assert voluntary(impl, years=8.0, cap=5.0) == pytest.approx(0.002 * math.exp(-0.1 * 5), **close)
     assert voluntary(impl, age=50.0, onset=45.0) == pytest.approx(0.002 * math.exp(0.05 * 5), **close)
     assert voluntary(impl, age=44.0, onset=45.0) == pytest.approx(0.002, **close)  # no effect below the onset
     assert voluntary(impl, savings=2.0) == voluntary(impl, savings=4.0)  # savings capped at twice the target
-    half = impl.voluntary_return_hazard(0.002, 1.2, 4.0, 0.05, 40.0, 30.0, 0.3, 0.0, 0.5, 0.0, 0.7, 0.0, 0.04, 0.0,
+    half = impl.voluntary_return_hazard(0.002, 1.2, 4.0, 0.05, 40.0, 30.0, 0.3, 0.0, 2000.0, 0.0, 0.7, 0.0, 0.04, 0.0,
                                         0.6, 0.0, 0.1, 20.0, 0.0, 0.5)  # a declared cap: half a target above
     assert half == pytest.approx(0.002 * math.exp(1.2 * 0.5), **close)
     assert voluntary(impl, age=60.0, bonus=1e5) == 1.0  # capped at 1

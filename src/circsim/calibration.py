@@ -102,6 +102,9 @@ class SMM(BaseModel):
     maxiter: int = Field(default=20, ge=1)
     popsize: int = Field(default=8, ge=2)
     seed: int = 0
+    #: start from the values the bundled calibrated scenarios hold (a refit after a model change), clipped to the
+    #: bounds; a key they do not set starts at its declared value
+    warm_start: bool = False
 
 
 class ABC(BaseModel):
@@ -314,6 +317,23 @@ class Calibration:
     def bounds(self) -> list[tuple[float, float]]:
         return [tuple(f.bounds) for f in self.config.free]
 
+    def current(self) -> list[float]:
+        """Each free key's value in the first part that has it, as bundled: its calibrated overlay where one is
+        bundled, else its scenario (the first concrete key of a ``*`` key), clipped to the bounds."""
+        from .scenario.loader import BUNDLED
+
+        out = []
+        for f in self.config.free:
+            fitted = next(p for p in self.parts if f.key in p.keys)
+            bundled = (BUNDLED / f"{fitted.calibrated_name}.toml").exists()
+            scenario = load_scenario(fitted.calibrated_name) if bundled else fitted.scenario
+            path = resolve_key(scenario.data, f.key, f.key)[1][0]
+            value = scenario.data
+            for part in path:
+                value = value[part]
+            out.append(min(max(float(value), f.bounds[0]), f.bounds[1]))
+        return out
+
     def with_values(self, x) -> list[Scenario]:
         """Each part's scenario with the free parameters at ``x`` (the keys it has)."""
         values = dict(zip(self.keys, map(float, x)))
@@ -346,7 +366,8 @@ def smm(cal: Calibration, client=None) -> dict:
 
     s = cal.config.smm
     res = differential_evolution(cal.objective, cal.bounds, maxiter=s.maxiter, popsize=s.popsize, seed=s.seed,
-                                 polish=False, tol=0.0, updating="deferred", workers=_mapper(client))
+                                 polish=False, tol=0.0, updating="deferred", workers=_mapper(client),
+                                 x0=cal.current() if s.warm_start else None)
     return {"method": "smm", "values": dict(zip(cal.keys, map(float, res.x))), "distance": float(res.fun),
             "evaluations": int(res.nfev)}
 

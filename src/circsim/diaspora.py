@@ -18,7 +18,9 @@ them abroad or gives them a past:
    produced more, none are added); ``diaspora_long_term``, ``diaspora_irregular`` per
    corridor, real persons of the modelled communities): long-term residents have lived
    ``ltr_years`` plus an exponential number of years abroad (mean ``diaspora_years_abroad``),
-   irregular residents an exponential number (same mean), both within their working life.
+   irregular residents an exponential number (same mean), both within their working life; a
+   long-term resident has already brought a family member (``F_SPONSOR``) with the chance the
+   reunification hazard gave over the months abroad since the destination allowed it.
 3. **Returnees** (``diaspora_returnees``): at home, one past legal stay in the destination that
    ended before the start.
 
@@ -38,12 +40,12 @@ from . import rng
 from .phases.common import (allocate_to_employers, demand_slots, market_demand_agents, most_places, market_offset, permit_months, quota_of,
                             selectable, stay_months)
 from .state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
-                    CHANNEL_STATUS, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_FORMER_RESIDENT,
+                    CHANNEL_STATUS, F_EVER_IRREGULAR, F_EVER_MIGRATED, F_EVER_SEASONAL, F_FORMER_RESIDENT, F_SPONSOR,
                     F_GOOD_RECORD, F_PREV_SEASONAL, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE,
                     SEASONAL)
 
 #: sub-streams of rng.DIASPORA
-_ORDER, _COUNT, _MONTHS, _TRIPS, _PERMIT = range(5)
+_ORDER, _COUNT, _MONTHS, _TRIPS, _PERMIT, _SPONSOR = range(6)
 
 
 def _draw(seed, sub, key, month=0):
@@ -207,6 +209,11 @@ def place_stocks(s, pol, comm_origin, p, t: int, seed: int) -> None:
                         _go_abroad(p, b, t, i, d, LONG_TERM, CH_TEMPORARY, months)
                         p.legal_months[i] = 2 * ltr
                         p.flags[i] |= np.uint16(F_FORMER_RESIDENT)
+                        # has brought a family member already with the chance the reunification hazard gave
+                        # over the months abroad since it first could (phase 8b)
+                        could = max(months - 12.0 * dst.reunification_min_years[t, d], 0.0)
+                        if _draw(seed, _SPONSOR, key) < 1.0 - (1.0 - b.reunification_hazard[t]) ** could:
+                            p.flags[i] |= np.uint16(F_SPONSOR)
                     elif block == 1:
                         months = int(max(min(extra, working[i]), 1))
                         _go_abroad(p, b, t, i, d, IRREGULAR, CH_IRREGULAR, months)

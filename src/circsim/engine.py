@@ -21,6 +21,7 @@ from .phases.consulates import consulates
 from .phases.demography import demography, place_entrants
 from .phases.departures import departures
 from .phases.end_of_stay import end_of_stay
+from .phases.family import family
 from .phases.enforcement import enforcement
 from .phases.recruitment import recruitment
 from .phases.records import records
@@ -37,7 +38,7 @@ class ResolutionWarning(UserWarning):
 
 #: The monthly schedule, in order (names as in docs/ODD.md).
 SCHEDULE = ("conditions", "recruitment", "applications", "consulates", "departures", "life_abroad",
-            "end_of_stay", "enforcement", "returns", "demography", "records")
+            "end_of_stay", "enforcement", "returns", "family", "demography", "records")
 
 
 @njit(cache=True)
@@ -54,6 +55,7 @@ def advance(t0, t1, start_index, seed, scale, p, e, w, pol, s, rec):
         end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec)
         enforcement(t, cal, seed, scale, p, e, w, pol, s, rec)
         returns(t, cal, seed, scale, p, e, w, pol, s, rec)
+        family(t, cal, seed, scale, p, e, w, pol, s, rec)
         left = demography(t, cal, seed, scale, p, e, w, pol, s, rec)
         if left > 0:
             return t  # demography ran out of free slots: the caller grows the arrays and finishes t

@@ -111,7 +111,22 @@ def irregular_entries_per_year(ds, where=None) -> float:
 
 
 #: name -> (function of the dataset and a selection, unit)
+def family_share_first_permits(ds, where=None) -> float:
+    """Family members joining / (family members joining + legal departures on a non-seasonal permit): the family
+    share of first permits other than seasonal ones (Eurostat's first permits by reason, seasonal work apart)."""
+    family = _total(ds, "family_reunified", where)
+    channels = [k for k in ds.indexes["channel"] if k not in ("seasonal", "irregular", "long_term")]
+    return _ratio(family, family + _total(ds, "departures", where, channel=channels))
+
+
+def family_reunified_per_year(ds, where=None) -> float:
+    return _total(ds, "family_reunified", where) / _years(ds)
+
+
 STATISTICS = {
+    "family_share_first_permits": (family_share_first_permits, "family members joining / (those + non-seasonal "
+                                                               "legal departures)"),
+    "family_reunified_per_year": (family_reunified_per_year, "family members joining a year"),
     "travel_share": (travel_share, "seasonal departures / seasonal approvals"),
     "remittance_per_worker_month": (remittance_per_worker_month, "EUR remitted per month worked abroad"),
     "enforced_return_rate": (enforced_return_rate, "removals / return decisions"),

@@ -54,6 +54,10 @@ HEADLINE = {
     "long_term_residents_end": ("persons", "Long-term residents at the end (abroad or on a stay at home)"),
     "circular_stays_per_year": ("stays/year", "Stays of long-term residents in the origin country per year"),
     "ltr_comebacks_per_year": ("persons/year", "Long-term residents back from a stay in the origin country per year"),
+    "ltr_granted_per_year": ("persons/year", "Long-term resident status granted per year"),
+    "family_reunified_per_year": ("persons/year", "Family members who joined a legal resident abroad per year"),
+    "family_share_first_permits": ("share", "Family members joining / (family members joining + legal departures on a "
+                                            "non-seasonal permit): the family share of first non-seasonal permits"),
     "regularisations_total": ("persons", "Irregular persons regularised over the run"),
     "departures_per_year": ("persons/year", "Legal departures per year, all channels"),
     "household_income_per_year": ("EUR/year", "Income of households at home per year (earnings at home, yield of "
@@ -263,6 +267,10 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         "long_term_residents_end": sums("stock", last, pick=position("status", ["long_term", "long_term_away"])),
         "circular_stays_per_year": sums("returns", pick=position("reason", "circular_stay")) / per_year,
         "ltr_comebacks_per_year": sums("ltr_comebacks") / per_year,
+        "ltr_granted_per_year": sums("ltr_granted") / per_year,
+        "family_reunified_per_year": sums("family_reunified") / per_year,
+        "family_share_first_permits": ratio(sums("family_reunified"), sums("family_reunified") + sums(
+            "departures", pick=np.flatnonzero(~np.isin(ds.indexes["channel"], ["seasonal", "irregular", "long_term"])))),
         "regularisations_total": sums("regularisations"),
         "departures_per_year": sums("departures", pick=np.flatnonzero(ds.indexes["channel"] != "irregular")) / per_year,
         "household_income_per_year": sums("household_income") / per_year,

@@ -107,6 +107,8 @@ RECORDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "trained": (("origin",), "persons/month", "Departing legal migrants trained before departure"),
     "facilitated_readmissions": (OD, "persons/month", "Former legal residents re-admitted without quota or queue"),
     "ltr_granted": (OD, "persons/month", "Long-term resident status granted"),
+    "family_reunified": (OD, "persons/month", "Family members who joined a legal resident abroad (family reunification)"),
+    "family_sponsors": (OD, "persons/month", "Legal residents abroad who brought (sponsored) a family member"),
     "ltr_status_lost": (OD, "persons/month", "Long-term resident status lost by an absence beyond the allowed months"),
     "intra_eu_moves": (OD, "persons/month", "Researchers moving on to another destination (from this one)"),
     "graduate_jobs": (OD, "persons/month", "Graduating students taking a skilled job"),

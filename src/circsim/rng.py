@@ -61,6 +61,8 @@ LOYALTY = 40          # a former worker accepts the former employer's callback
 REPUTATION = 41       # a recruit learns the employer's pay through the network before the job start
 HELD = 42             # a detected person with a return decision is held for removal (or released with an order)
 PASSPORT = 43         # a person holds a valid passport (fixed for the person: month 0)
+FAMILY = 44           # a legal resident abroad brings a family member (family reunification)
+FAMILY_JOIN = 45      # a person at home joins a sponsor of the community abroad (and where)
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

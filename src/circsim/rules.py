@@ -81,17 +81,19 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 
 @njit(cache=True)
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
-                            b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
+                            support_value_eur, support, b_network, network, b_home, home_income_eur_year,
                             b_way_back, way_back, b_years, years_cap, years_abroad, savings_cap=1.0):
     """Monthly probability of a voluntary return from abroad.
 
-    ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission. The
+    Reintegration support covering a share ``support`` of returnees, worth ``support_value_eur`` to
+    each, pulls like a bonus of its expected value (the same weight per euro as the bonus: the
+    StarthilfePlus evaluation fits it). ``way_back`` is 1 for a former legal resident whose corridor facilitates re-admission. The
     hazard rises with each year of age above ``age_onset`` and falls with the years spent abroad
     (up to ``years_cap``): returns concentrate in the first years after arrival (Dustmann & Weiss
     2007; Flahaux, Beauchemin & Schoumaker 2014).
     """
     x = (b_savings * min(max(savings_ratio - 1.0, 0.0), savings_cap) + b_age * max(age_years - age_onset, 0.0)
-         + b_bonus * bonus_eur / 1000.0 + b_reint * reintegration - b_network * network
+         + b_bonus * (bonus_eur + support * support_value_eur) / 1000.0 - b_network * network
          + b_home * home_income_eur_year / 1000.0 + b_way_back * way_back
          - b_years * min(years_abroad, years_cap))
     return min(base * np.exp(x), 1.0)

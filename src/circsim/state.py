@@ -80,6 +80,8 @@ F_TIE_RENEWED = 1024  # made a short stay with a multiple-entry visa since the l
 F_OVERRUN = 2048      # long-term resident away longer than the allowed absence (status will be lost)
 F_DECIDED = 4096      # a return decision was issued in the current irregular episode
 F_UPGRADED = 8192     # moved up a skill level by a skills-transfer programme (the new level pays at home)
+F_FAMILY = 16384      # abroad on a family residence permit (joined a sponsor by family reunification)
+F_SPONSOR = 32768     # has brought a family member by family reunification (once)
 
 NEVER = -32768        # "no month" in int16 month fields
 HALF_MONTHS_PER_YEAR = 24  # unit of the legal-residence clock (study months count one half-month)

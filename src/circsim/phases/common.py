@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED, F_UPGRADED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY, CH_TRAINEE, EXITED, F_DECIDED, F_FAMILY, F_UPGRADED,
                      F_EVER_MIGRATED, F_FORMER_RESIDENT, F_GOOD_RECORD, F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME,
                      IRREGULAR, LONG_TERM, MAX_EXPECTED_WITHDRAWAL, MEDIUM_SKILL, NEVER, RETURNEE,
                      SEASONAL)
@@ -380,7 +380,7 @@ def go_home(p, i, e, w, pol, seed, t, reason, rec, legal_job):
     if legal_job and p.employer[i] >= 0:
         p.last_employer[i] = p.employer[i]
     release_employer(p, i, e)
-    p.flags[i] &= ~np.uint16(F_DECIDED)  # an irregular episode, if any, is over
+    p.flags[i] &= ~np.uint16(F_DECIDED | F_FAMILY)  # an irregular episode or a family permit, if any, is over
     p.status[i] = RETURNEE
     p.destination[i] = -1
     p.sector[i] = -1

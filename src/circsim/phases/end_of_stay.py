@@ -22,7 +22,7 @@ from numba import njit
 
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     F_TIE_RENEWED, F_TRAINED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
+                     F_FAMILY, F_TIE_RENEWED, F_TRAINED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
                      RESEARCHER, SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .common import clip01, go_home, home_earnings_of, permit_months, release_employer, target_progress_of
 
@@ -66,7 +66,7 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
         p.sector[i] = -1
         p.permit_end[i] = NEVER
         p.stay_end[i] = NEVER
-        p.flags[i] = (p.flags[i] | np.uint16(F_EVER_IRREGULAR)) & ~np.uint16(F_GOOD_RECORD)
+        p.flags[i] = (p.flags[i] | np.uint16(F_EVER_IRREGULAR)) & ~np.uint16(F_GOOD_RECORD | F_FAMILY)
 
 
 @njit(cache=True)
@@ -85,8 +85,11 @@ def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
                 free = pol.corridor.free_access_years[t, o, d]
                 free_access = free > 0 and p.legal_months[i] >= HALF_MONTHS_PER_YEAR * free
                 wanted = j >= 0 and e.workers[j] <= e.demand[j]
-                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i])
-                                   < pol.destination.renewal_probability[t, d]):
+                renewal = pol.destination.renewal_probability[t, d]
+                if p.flags[i] & F_FAMILY:  # a family permit needs no job
+                    wanted = True
+                    renewal = pol.destination.family_renewal_probability[t, d]
+                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < renewal):
                     k = p.channel[i] if p.channel[i] >= 0 else CH_HIGHLY_SKILLED
                     p.permit_end[i] = t + permit_months(pol, t, d, k)
                     p.stay_end[i] = p.permit_end[i]

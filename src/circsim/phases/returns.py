@@ -4,7 +4,7 @@ Temporary, highly skilled, research and irregular migrants and long-term residen
 return voluntarily with a monthly hazard (see ``rules.voluntary_return_hazard``) that rises with
 progress beyond their savings target (savings plus the household's remittance-bought assets,
 less debt), age, the origin's return bonus (plus the bonus for the skilled, both paid on
-return), reintegration support, the household's income at home (the person's earnings, raised by
+return), reintegration support (as a bonus of its expected value), the household's income at home (the person's earnings, raised by
 human capital gained abroad, plus the yield of the assets) and — for former legal residents whose
 corridor facilitates re-admission — the sure way back, and falls with a network abroad. A
 long-term resident who returns voluntarily gives up the status.
@@ -70,7 +70,7 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             h = rules.voluntary_return_hazard(
                 b.voluntary_hazard[t], b.voluntary_savings[t], target_progress_of(p, i, pol, t, seed),
                 b.voluntary_age[t], b.voluntary_age_onset[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
-                b.voluntary_reintegration[t], org.reintegration_support[t, o], b.voluntary_network[t],
+                org.reintegration_value[t, o], org.reintegration_support[t, o], b.voluntary_network[t],
                 p.network[i], b.voluntary_home[t], home, b.voluntary_readmission[t], way_back,
                 b.voluntary_years_abroad[t], b.voluntary_years_cap[t], p.months_abroad[i] / 12.0,
                 b.voluntary_savings_cap[t])

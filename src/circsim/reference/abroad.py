@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import rng
 from . import formulas
-from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
+from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FAMILY, F_FORMER_RESIDENT, F_GOOD_RECORD,
                      HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
                      SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .agents import as_float32
@@ -94,7 +94,10 @@ class AbroadPhases:
                     free = pol.corridor.free_access_years[t, o, d]
                     free_access = free > 0 and person.legal_months >= HALF_MONTHS_PER_YEAR * free
                     wanted = employer is not None and employer.workers <= employer.demand
-                    if free_access or (wanted and person.draw(rng.RENEWAL, t) < dst.renewal_probability[t, d]):
+                    renewal = dst.renewal_probability[t, d]
+                    if person.flags & F_FAMILY:  # a family permit needs no job
+                        wanted, renewal = True, dst.family_renewal_probability[t, d]
+                    if free_access or (wanted and person.draw(rng.RENEWAL, t) < renewal):
                         k = person.channel if person.channel >= 0 else CH_HIGHLY_SKILLED
                         person.permit_end = t + permit_months(pol, t, d, k)
                         person.stay_end = person.permit_end
@@ -165,7 +168,7 @@ class AbroadPhases:
             person.sector = -1
             person.permit_end = NEVER
             person.stay_end = NEVER
-            person.flags = (person.flags | F_EVER_IRREGULAR) & ~F_GOOD_RECORD
+            person.flags = (person.flags | F_EVER_IRREGULAR) & ~(F_GOOD_RECORD | F_FAMILY)
 
     def returns_at_end_of_stay(self, person, t: int, p_return: float) -> bool:
         """The return decision: True (return) with probability ``p_return``."""

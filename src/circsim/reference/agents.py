@@ -22,7 +22,7 @@ import numpy as np
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED, F_UPGRADED,
+from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TRAINEE, EXITED, F_DECIDED, F_EVER_MIGRATED, F_FAMILY, F_UPGRADED,
                      F_REHIRE_OFFER, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LOW_SKILL, MEDIUM_SKILL,
                      N_CHANNEL, NEVER, RETURNEE, SEASONAL)
 
@@ -273,7 +273,7 @@ class Person(mesa.Agent):
         self.stay_end = NEVER
         self.last_move = t
         self.legal_months = 0
-        self.flags &= ~F_DECIDED  # an irregular episode, if any, is over
+        self.flags &= ~(F_DECIDED | F_FAMILY)  # an irregular episode or a family permit, if any, is over
 
     def leave_population(self) -> None:
         """Leave the working-age population: employer or offer released, status EXITED."""

@@ -79,17 +79,16 @@ def return_probability(intercept, b_permit, has_permit, b_rehire, rehire_expecte
 
 
 def voluntary_return_hazard(base, b_savings, savings_ratio, b_age, age_onset, age_years, b_bonus, bonus_eur,
-                            b_reint, reintegration, b_network, network, b_home, home_income_eur_year,
+                            support_value_eur, support, b_network, network, b_home, home_income_eur_year,
                             b_way_back, way_back, b_years, years_cap, years_abroad, savings_cap=1.0) -> float:
     """``min(voluntary_hazard × exp(voluntary_savings × min(max(S − 1, 0), voluntary_savings_cap) + voluntary_age × max(age −
-    voluntary_age_onset, 0) + voluntary_bonus × bonus / 1000 + voluntary_reintegration × support −
+    voluntary_age_onset, 0) + voluntary_bonus × (bonus + support × reintegration_value) / 1000 −
     voluntary_network × network + voluntary_home × home income / 1000 + voluntary_readmission × W −
     voluntary_years_abroad × min(years abroad, voluntary_years_cap)), 1)`` (ODD 8; the caller gives the
     household's yearly income at home)."""
     x = b_savings * min(max(savings_ratio - 1.0, 0.0), savings_cap)
     x += b_age * max(age_years - age_onset, 0.0)
-    x += b_bonus * bonus_eur / 1000.0
-    x += b_reint * reintegration
+    x += b_bonus * (bonus_eur + support * support_value_eur) / 1000.0
     x -= b_network * network
     x += b_home * home_income_eur_year / 1000.0
     x += b_way_back * way_back

@@ -22,7 +22,7 @@ from .world import build, place_stocks
 #: The monthly schedule: the engine's ``SCHEDULE`` (its phase "records" is ``record_month`` here,
 #: because ``records`` holds the record arrays, as in ``Simulation``).
 SCHEDULE = ("conditions", "recruitment", "applications", "consulates", "departures", "life_abroad",
-            "end_of_stay", "enforcement", "returns", "demography", "record_month")
+            "end_of_stay", "enforcement", "returns", "family", "demography", "record_month")
 
 
 class ReferenceModel(ConditionsPhase, RecruitmentPhase, ApplicationsPhase, DeparturesPhase, AbroadPhases, ReturnPhases,

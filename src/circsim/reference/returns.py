@@ -5,10 +5,12 @@ from __future__ import annotations
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (APPLICANT, APPROVED, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
-                     F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
+from ..state import (APPLICANT, APPROVED, CH_IRREGULAR, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR,
+                     F_EVER_MIGRATED, F_FAMILY, F_FORMER_RESIDENT, F_GOOD_RECORD, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER,
+                     F_SPONSOR, F_TIE_RENEWED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
                      R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
 from .agents import as_float32
+from .world import permit_months
 
 
 class ReturnPhases:
@@ -106,6 +108,70 @@ class ReturnPhases:
                 person.savings = as_float32(person.savings * keep)
                 self.life_at_home(person, t)
 
+    def family(self, t: int, cal: int) -> None:
+        """Phase 8b: legal residents bring a family member (once), who joins from the community at home."""
+        pol, rec = self.policy, self.records
+        b, dst = pol.behaviour, pol.destination
+        hazard = b.reunification_hazard[t]
+        if hazard <= 0.0:
+            return
+        age_min = b.family_age_min[t] * 12.0
+
+        def may_join(person) -> bool:
+            return (person.status in (HOME, RETURNEE) and not person.flags & F_SPONSOR
+                    and person.channel != CH_IRREGULAR and person.ban_end <= t and t - person.birth >= age_min)
+
+        sponsors: dict[tuple[int, int, int], float] = {}  # (community, destination, sex) -> sponsors this month
+        candidates: dict[tuple[int, int], float] = {}     # (community, sex) -> persons at home who may join
+        for person in self.persons():
+            if person.status in (TEMPORARY, HIGHLY_SKILLED, RESEARCHER, LONG_TERM):
+                d = person.destination
+                if (person.flags & (F_FAMILY | F_SPONSOR)
+                        or (person.status != LONG_TERM
+                            and person.legal_months < HALF_MONTHS_PER_YEAR * dst.reunification_min_years[t, d])):
+                    continue
+                if person.draw(rng.FAMILY, t) < hazard:
+                    person.flags |= F_SPONSOR
+                    rec.family_sponsors[t, person.origin, d] += 1
+                    key = (person.community.index, d, person.sex)
+                    sponsors[key] = sponsors.get(key, 0.0) + 1.0
+            elif may_join(person):
+                key = (person.community.index, person.sex)
+                candidates[key] = candidates.get(key, 0.0) + 1.0
+        D = dst.reunification_min_years.shape[1]
+        for person in list(self.persons()):
+            if not may_join(person):
+                continue
+            c, other = person.community.index, 1 - person.sex
+            by_destination = [sponsors.get((c, d, other), 0.0) for d in range(D)]
+            wanted = 0.0
+            for n in by_destination:
+                wanted += n
+            if wanted <= 0.0:
+                continue
+            u = person.draw(rng.FAMILY_JOIN, t) * candidates[(c, person.sex)]
+            if u >= wanted:
+                continue
+            dest, acc = D - 1, 0.0
+            for d in range(D):
+                acc += by_destination[d]
+                if u < acc:
+                    dest = d
+                    break
+            person.status = TEMPORARY
+            person.channel = CH_TEMPORARY
+            person.destination = dest
+            person.employer = None
+            person.sector = -1
+            person.permit_end = t + permit_months(pol, t, dest, CH_TEMPORARY)
+            person.stay_end = person.permit_end
+            person.flags = (person.flags | F_EVER_MIGRATED | F_FAMILY) & ~(F_PREV_SEASONAL | F_REHIRE_OFFER | F_TIE_RENEWED)
+            person.trips = min(person.trips + 1, 255)
+            person.last_departure = person.last_move = t
+            person.legal_months = 0
+            person.network = 1.0
+            rec.family_reunified[t, person.origin, dest] += 1
+
     def starts_circular_stay(self, person, t: int) -> bool:
         """A long-term resident plans a stay in the origin country (geometric length); goes if it fits the
         allowed absence, or anyway with ``absence_overrun`` (the status will then be lost)."""
@@ -140,7 +206,7 @@ class ReturnPhases:
         home = 12.0 * person.home_earnings(t) + b.remittance_yield[t] * person.assets
         hazard = formulas.voluntary_return_hazard(
             b.voluntary_hazard[t], b.voluntary_savings[t], person.savings_ratio(t), b.voluntary_age[t],
-            b.voluntary_age_onset[t], person.age(t), b.voluntary_bonus[t], bonus, b.voluntary_reintegration[t],
+            b.voluntary_age_onset[t], person.age(t), b.voluntary_bonus[t], bonus, org.reintegration_value[t, o],
             org.reintegration_support[t, o], b.voluntary_network[t], person.network, b.voluntary_home[t],
             home, b.voluntary_readmission[t], way_back,
             b.voluntary_years_abroad[t], b.voluntary_years_cap[t], person.months_abroad / 12.0,
