@@ -68,16 +68,6 @@ def _compile_notice() -> None:
                    f"(cached in {_cache.CACHE_DIR})", err=True)
 
 
-def _set_threads(threads: int) -> None:
-    """Use ``threads`` threads in the parallel phases (at most ``NUMBA_NUM_THREADS``, fixed at start-up)."""
-    import numba
-
-    if threads > numba.config.NUMBA_NUM_THREADS:
-        raise typer.BadParameter(f"at most {numba.config.NUMBA_NUM_THREADS} (NUMBA_NUM_THREADS; set it higher to "
-                                 "use more)", param_hint="--threads")
-    numba.set_num_threads(threads)
-
-
 @app.command()
 def run(
     scenario: str = typer.Argument("baseline", help="Bundled scenario name or path to a TOML file"),
@@ -90,8 +80,6 @@ def run(
     figure: Optional[Path] = typer.Option(None, help="Write a PNG figure of the main stocks and flows"),
     summary: Optional[Path] = typer.Option(None, help="Write the headline table (CSV)"),
     progress: bool = typer.Option(True, help="Show a progress bar over months"),
-    threads: Optional[int] = typer.Option(None, min=1, help="Threads for the engine's parallel phases (default: "
-                                          "NUMBA_NUM_THREADS, itself all cores); results do not depend on it"),
 ):
     """Run a scenario over one or more seeds; print headline indicators with 95 % intervals."""
     import xarray as xr
@@ -104,8 +92,6 @@ def run(
     from .writing import OutputFiles
 
     run_seeds = check_seeds(seed, seeds)
-    if threads is not None:
-        _set_threads(threads)
     keywords = {k: v for k, v in (("persons", persons), ("years", years)) if v is not None}
     s = load_scenario(scenario, overrides=set_, **keywords)
     with OutputFiles() as outputs:

@@ -13,19 +13,6 @@ from ..state import (CH_HIGHLY_SKILLED, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, 
 
 DURATION_BINS = 61  # stay durations recorded in months 0..59, and 60 for "60 or more"
 
-#: Persons per chunk of a parallel person loop. The chunks are fixed (slots ``k * PERSON_CHUNK`` to
-#: ``(k + 1) * PERSON_CHUNK - 1``), not the threads' shares, so what is kept per chunk and added up
-#: afterwards does not depend on the number of threads.
-PERSON_CHUNK = 16384
-
-
-def prange_only():
-    """Numba's ``parallel=`` option for kernels with a ``prange`` person loop: only the ``prange`` loops run
-    in parallel; NumPy calls and array expressions stay serial (a parallel ``sum()`` would change the
-    order of floating-point additions). A fresh dict each time: Numba empties the dict it is given."""
-    return {"prange": True, "comprehension": False, "reduction": False, "inplace_binop": False, "setitem": False,
-            "numpy": False, "stencil": False, "fusion": False}
-
 
 @njit(cache=True, inline="always")
 def is_abroad(status):
