@@ -33,6 +33,7 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, dst = pol.behaviour, pol.destination
     D = s.dest_wage.shape[0]
     factor = b.irregular_wage_factor[t]
+    wage_of, remittance_share = pol.market.wage[t], pol.origin.remittance_share[t]  # read once, not per person
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if not is_abroad(st):
@@ -45,14 +46,14 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
         if st == IRREGULAR:
             p.legal_months[i] = 0
             if j >= 0:
-                income = pol.market.wage[t, e.market[j]] * e.pay[j] * factor * mult
+                income = wage_of[e.market[j]] * e.pay[j] * factor * mult
             elif rng.uniform(seed, rng.IRREGULAR_JOB, t, p.pid[i]) < b.irregular_employment[t] * s.informal_work[d]:
                 income = s.dest_wage[d] * factor * mult
             else:
                 income = 0.0
         else:
             if j >= 0:
-                income = pol.market.wage[t, e.market[j]] * e.pay[j] * mult
+                income = wage_of[e.market[j]] * e.pay[j] * mult
             elif st == STUDENT:
                 income = 0.0  # a graduate searching for a job
             else:
@@ -70,7 +71,7 @@ def life_abroad(t, cal, seed, scale, p, e, w, pol, s, rec):
                     p.stay_end[i] = NEVER
                     rec.ltr_granted[t, o, d] += 1
         cost = dst.living_cost[t, d] * (b.irregular_living_cost[t] if st == IRREGULAR else 1.0)
-        rec.remittances[t, c] += earn(p, i, income - cost, pol.origin.remittance_share[t, o])
+        rec.remittances[t, c] += earn(p, i, income - cost, remittance_share[o])
         if income > 0:
             p.human_capital[i] += b.hc_growth[t]
         p.months_abroad[i] += 1

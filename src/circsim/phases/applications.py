@@ -27,7 +27,7 @@ from numba import njit
 from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, CH_RESEARCHER, CH_SEASONAL, CH_STUDENT, CH_TEMPORARY,
                      CH_TRAINEE, HOME, N_CHANNEL, RETURNEE)
-from .common import home_earnings_of, pay, selectable
+from .common import home_earnings_at, pay, selectable
 
 
 @njit(cache=True)
@@ -49,6 +49,7 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
     age_hazard = np.empty(int(retire) * 12 + 1)
     for a in range(age_hazard.shape[0]):
         age_hazard[a] = rules.age_hazard(b.consider_hazard[t], b.consider_age_slope[t], a / 12.0)
+    hc_home_wage, skill_premium = b.hc_home_wage[t], b.skill_home_premium[t]  # read once, not per person
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st != HOME and st != RETURNEE:
@@ -72,7 +73,7 @@ def applications(t, cal, seed, scale, p, e, w, pol, s, rec):
         # the tie to a network abroad (own, or through the community's migration prevalence) and
         # what the person earns at home beyond the community's expected earnings (experience abroad)
         tie = rules.network_tie(p.network[i], s.prevalence[c], b.prevalence_network[t])
-        extra = home_earnings_of(p, i, s, pol, t) - s.home_income[c]
+        extra = home_earnings_at(s.home_income[c], p.human_capital[i], p.flags[i], hc_home_wage, skill_premium) - s.home_income[c]
         denom = 1.0
         irregular_weight = 0.0
         for k in range(N_CHANNEL):

@@ -28,9 +28,10 @@ MAX_WAIT = 64  # months; older applications are served first and recorded as wai
 
 
 @njit(cache=True, inline="always")
-def priority(pol, t, o, d, k, flags):
-    """1 for applicants a facilitation agreement puts first, else 0."""
-    if pol.corridor.facilitation_agreement[t, o, d] < 0.5:
+def priority(facilitation, k, flags):
+    """1 for applicants a facilitation agreement (the corridor's ``facilitation_agreement``) puts first, else 0.
+    Scalars only: it runs once per applicant (docs/BENCHMARKS.md, issue 14)."""
+    if facilitation < 0.5:
         return 0
     if k == CH_STUDENT or k == CH_RESEARCHER or k == CH_TRAINEE or (flags & F_GOOD_RECORD):
         return 1
@@ -42,6 +43,7 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
     O, D = s.removal.shape
     cor = pol.corridor
     pooled = pol.origin.common_visa_centre
+    facilitation = cor.facilitation_agreement[t]  # read once, not per applicant
     R = 2 * MAX_WAIT  # queue rank: priority x MAX_WAIT + wait; highest first
     hist = np.zeros((O, D, R), dtype=np.int64)
     n = 0
@@ -50,7 +52,7 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
             o = w.comm_origin[p.community[i]]
             d = p.destination[i]
             q = 0 if pooled[t, o] > 0.5 else d
-            rank = priority(pol, t, o, d, p.channel[i], p.flags[i]) * MAX_WAIT + min(t - p.app_month[i], MAX_WAIT - 1)
+            rank = priority(facilitation[o, d], p.channel[i], p.flags[i]) * MAX_WAIT + min(t - p.app_month[i], MAX_WAIT - 1)
             hist[o, q, rank] += 1
             n += 1
     if n == 0:
@@ -84,7 +86,7 @@ def consulates(t, cal, seed, scale, p, e, w, pol, s, rec):
         d = p.destination[i]
         k = p.channel[i]
         q = 0 if pooled[t, o] > 0.5 else d
-        prio = priority(pol, t, o, d, k, p.flags[i])
+        prio = priority(facilitation[o, d], k, p.flags[i])
         wait = min(t - p.app_month[i], MAX_WAIT - 1)
         rank = prio * MAX_WAIT + wait
         decided = rank > cut[o, q]

@@ -22,12 +22,11 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CHANNEL_STATUS, F_EVER_IRREGULAR,
+from ..state import (APPROVED, CH_IRREGULAR, CH_SEASONAL, CH_TEMPORARY, CHANNEL_STATUS, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_EVER_SEASONAL, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER, F_TIE_RENEWED,
                      F_TRAINED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER, RETURNEE, SEASONAL,
                      TEMPORARY)
-from .common import (cancel_offer, domestic_hires, home_earnings_of, labour_market, market_channel, stay_months,
-                     work_months, work_starts_now)
+from .common import cancel_offer, domestic_hires, home_earnings_at, labour_market, market_channel, work_starts_now
 
 
 @njit(cache=True)
@@ -37,6 +36,14 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
     s.emp_arrivals[:] = 0
     s.job_withdrawn[:, t % 12] = 0.0
     s.job_left[:, t % 12] = 0.0
+    # this month's parameters, read before the person loop: helpers taking the parameter tuples inside
+    # it cost reference counting on every person (docs/BENCHMARKS.md, issue 14)
+    channel_of, season_months, wage_of = pol.market.channel[t], pol.market.season_months[t], pol.market.wage[t]
+    seasonal_max, living_cost = pol.destination.seasonal_max_months[t], pol.destination.living_cost[t]
+    training, training_gain = pol.origin.predeparture_training[t], b.training_hc_gain[t]
+    hc_home_wage, skill_premium = b.hc_home_wage[t], b.skill_home_premium[t]
+    came_back_min, came_back_max = b.came_back_min_months[t], b.came_back_max_months[t]
+    allowed_absence = pol.destination.allowed_absence_months[t]
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == APPROVED and p.stay_end[i] <= t:
@@ -45,7 +52,8 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             d = w.market_dest[m]
             o = w.comm_origin[p.community[i]]
             k = p.channel[i]
-            if labour_market(pol, t, m):
+            km = int(channel_of[m])
+            if km == CH_SEASONAL or km == CH_TEMPORARY:  # labour_market
                 # the last decision: go, or withdraw (the stay's income gain against unobserved circumstances);
                 # the employer's pay is known to its former workers and, through the network, to those with a
                 # tie abroad (its reputation); the others expect the sector's wage
@@ -53,9 +61,11 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                 if p.last_employer[i] == j or rng.uniform(seed, rng.REPUTATION, t, p.pid[i]) < rules.network_tie(
                         p.network[i], s.prevalence[p.community[i]], b.prevalence_network[t]):
                     pay = e.pay[j]
-                months = work_months(pol, t, m, d)
-                wage = pol.market.wage[t, m] * pay * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
-                gain = months * (wage - pol.destination.living_cost[t, d] - home_earnings_of(p, i, s, pol, t))
+                months = int(min(season_months[m], seasonal_max[d])) if km == CH_SEASONAL else 12  # work_months
+                wage = wage_of[m] * pay * rules.wage_multiplier(p.human_capital[i], b.hc_wage[t])
+                home = home_earnings_at(s.home_income[p.community[i]], p.human_capital[i], p.flags[i], hc_home_wage,
+                                        skill_premium)
+                gain = months * (wage - living_cost[d] - home)
                 go = rules.departure_probability(b.departure_intercept[t], b.beta_income[t], gain)
                 if rng.uniform(seed, rng.WITHDRAW, t, p.pid[i]) >= go:
                     rec.withdrawals[t, k, o, d] += 1
@@ -69,20 +79,19 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
                 rec.returner_departures[t, o, d] += 1
                 if p.last_employer[i] != j:
                     rec.employer_changes[t, o, d] += 1
-            if not (flags & F_TRAINED) and rng.uniform(seed, rng.TRAINING, t, p.pid[i]) < pol.origin.predeparture_training[t, o]:
+            if not (flags & F_TRAINED) and rng.uniform(seed, rng.TRAINING, t, p.pid[i]) < training[o]:
                 flags |= np.uint16(F_TRAINED)
-                p.human_capital[i] += pol.behaviour.training_hc_gain[t]
+                p.human_capital[i] += training_gain
                 rec.trained[t, o] += 1
             p.status[i] = CHANNEL_STATUS[k]
             if k == CH_SEASONAL:
-                p.stay_end[i] = t + stay_months(pol, t, m, d)
+                p.stay_end[i] = t + int(min(season_months[m], seasonal_max[d]))  # stay_months
                 if flags & F_EVER_SEASONAL:
                     rec.seasonal_repeat[t, o, d] += 1
                 else:
                     rec.seasonal_first_timers[t, o, d] += 1
-                gap, b = t - p.last_departure[i], pol.behaviour
-                if (p.trips[i] == 1 and (flags & F_PREV_SEASONAL)
-                        and b.came_back_min_months[t] <= gap <= b.came_back_max_months[t]):
+                gap = t - p.last_departure[i]
+                if p.trips[i] == 1 and (flags & F_PREV_SEASONAL) and came_back_min <= gap <= came_back_max:
                     rec.seasonal_came_back[p.last_departure[i], o, d] += 1
                 flags |= np.uint16(F_EVER_SEASONAL | F_PREV_SEASONAL)
             else:
@@ -118,7 +127,7 @@ def departures(t, cal, seed, scale, p, e, w, pol, s, rec):
             o = w.comm_origin[p.community[i]]
             d = p.destination[i]
             if p.flags[i] & F_OVERRUN:
-                if t - p.last_move[i] > pol.destination.allowed_absence_months[t, d]:
+                if t - p.last_move[i] > allowed_absence[d]:
                     rec.ltr_status_lost[t, o, d] += 1
                     p.status[i] = RETURNEE
                     p.destination[i] = -1

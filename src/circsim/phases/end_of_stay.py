@@ -72,6 +72,8 @@ def end_stay(p, i, e, w, pol, s, rec, t, seed, reason):
 @njit(cache=True)
 def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
     b = pol.behaviour
+    free_access_years, renewal = pol.corridor.free_access_years[t], pol.destination.renewal_probability[t]
+    family_renewal = pol.destination.family_renewal_probability[t]
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == SEASONAL:
@@ -82,14 +84,14 @@ def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
                 j = p.employer[i]
                 d = p.destination[i]
                 o = w.comm_origin[p.community[i]]
-                free = pol.corridor.free_access_years[t, o, d]
+                free = free_access_years[o, d]
                 free_access = free > 0 and p.legal_months[i] >= HALF_MONTHS_PER_YEAR * free
                 wanted = j >= 0 and e.workers[j] <= e.demand[j]
-                renewal = pol.destination.renewal_probability[t, d]
+                chance = renewal[d]
                 if p.flags[i] & F_FAMILY:  # a family permit needs no job
                     wanted = True
-                    renewal = pol.destination.family_renewal_probability[t, d]
-                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < renewal):
+                    chance = family_renewal[d]
+                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < chance):
                     k = p.channel[i] if p.channel[i] >= 0 else CH_HIGHLY_SKILLED
                     p.permit_end[i] = t + permit_months(pol, t, d, k)
                     p.stay_end[i] = p.permit_end[i]

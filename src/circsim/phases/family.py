@@ -46,8 +46,10 @@ def family(t, cal, seed, scale, p, e, w, pol, s, rec):
     C = w.comm_origin.shape[0]
     D = dst.reunification_min_years.shape[1]
     min_months = np.empty(D)
+    permit = np.empty(D, dtype=np.int64)  # a family permit runs as a temporary permit
     for d in range(D):
         min_months[d] = HALF_MONTHS_PER_YEAR * dst.reunification_min_years[t, d]
+        permit[d] = permit_months(pol, t, d, CH_TEMPORARY)
     age_min = b.family_age_min[t] * 12.0
     sponsors = np.zeros((C, D, 2))   # this month's sponsors by community, destination and sex
     candidates = np.zeros((C, 2))    # persons at home who may join, by community and sex
@@ -91,7 +93,7 @@ def family(t, cal, seed, scale, p, e, w, pol, s, rec):
         p.destination[i] = dest
         p.employer[i] = -1
         p.sector[i] = -1
-        p.permit_end[i] = t + permit_months(pol, t, dest, CH_TEMPORARY)
+        p.permit_end[i] = t + permit[dest]
         p.stay_end[i] = p.permit_end[i]
         p.flags[i] = ((p.flags[i] | np.uint16(F_EVER_MIGRATED | F_FAMILY))
                       & ~np.uint16(F_PREV_SEASONAL | F_REHIRE_OFFER | F_TIE_RENEWED))

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from ..state import CH_IRREGULAR, EXITED, F_BUSINESS, F_EVER_MIGRATED, HIGH_SKILL, HOME, LEGAL_CHANNELS, RETURNEE
-from .common import home_earnings_of, is_abroad
+from .common import home_earnings_at, is_abroad
 
 
 @njit(cache=True)
@@ -27,6 +27,7 @@ def records(t, cal, seed, scale, p, e, w, pol, s, rec):
     pool = np.zeros((O, K, D))
     b = pol.behaviour
     asset_yield = b.remittance_yield[t] / 12.0
+    hc_home_wage, skill_premium = b.hc_home_wage[t], b.skill_home_premium[t]  # read once, not per person
     s.skilled_home[:] = 0.0
     s.residents[:] = 0.0
     s.experienced[:] = 0.0
@@ -53,7 +54,7 @@ def records(t, cal, seed, scale, p, e, w, pol, s, rec):
             s.abroad[c] += 1.0
         else:
             s.at_home[c] += 1.0
-            earnings = home_earnings_of(p, i, s, pol, t)
+            earnings = home_earnings_at(s.home_income[c], p.human_capital[i], p.flags[i], hc_home_wage, skill_premium)
             rec.household_income[t, c] += earnings
             if p.flags[i] & F_BUSINESS:
                 s.businesses[c] += 1.0

@@ -51,16 +51,15 @@ def rehire_eligible(flags, ban_end, t, birth, retire):
 
 
 @njit(cache=True, inline="always")
-def rehire_chance(p, i, e, j, pol, t, w):
-    """Probability that employer ``j`` wants its former worker ``i`` back (see ``rules.rehire_probability``)."""
-    m = e.market[j]
-    o = w.comm_origin[p.community[i]]
-    flags = p.flags[i]
-    b = pol.behaviour
-    return rules.rehire_probability(clip01(pol.market.rehire_propensity[t, m] + e.rehire_offset[j]),
-                                    pol.corridor.rehire_priority[t, o, w.market_dest[m]],
-                                    b.training_rehire_gain[t] if flags & F_TRAINED else 0.0,
-                                    b.short_stay_rehire_gain[t] if flags & F_TIE_RENEWED else 0.0)
+def rehire_chance(flags, propensity, offset, priority, training_gain, short_stay_gain):
+    """Probability that an employer wants its former worker back (see ``rules.rehire_probability``): the
+    worker's ``flags``, the market's rehire propensity and the employer's offset to it, the corridor's
+    rehire priority, this month's training and short-stay gains. Scalars only: it runs once per former
+    worker, and helpers taking the state or parameter tuples inside person loops cost reference counting
+    (docs/BENCHMARKS.md, issue 14)."""
+    return rules.rehire_probability(clip01(propensity + offset), priority,
+                                    training_gain if flags & F_TRAINED else 0.0,
+                                    short_stay_gain if flags & F_TIE_RENEWED else 0.0)
 
 
 @njit(cache=True, inline="always")
@@ -172,13 +171,20 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
     s.pool[:, :, :] = 0.0
     s.pool_experienced[:, :, :] = 0.0
     retire = b.retirement_age[t]
+    # this month's parameters, read before the person loops (docs/BENCHMARKS.md, issue 14)
+    rehire_propensity, rehire_priority = pol.market.rehire_propensity[t], pol.corridor.rehire_priority[t]
+    training_gain, short_stay_gain = b.training_rehire_gain[t], b.short_stay_rehire_gain[t]
+    age_min, age_max = org.selection_age_min[t], org.selection_age_max[t]
+    female_only, student_age_max, trainee_age_max = org.selection_female_only[t], b.student_age_max[t], b.trainee_age_max[t]
     s.rehire_mass[:] = 0.0
     for i in range(p.status.shape[0]):
         if is_at_home_free(p.status[i]):
             j = p.last_employer[i]
             if (j >= 0 and s.emp_open[j] > 0 and s.rehire_round[e.market[j]] == 1
                     and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire)):
-                s.rehire_mass[j] += rehire_chance(p, i, e, j, pol, t, w)
+                s.rehire_mass[j] += rehire_chance(p.flags[i], rehire_propensity[e.market[j]], e.rehire_offset[j],
+                                           rehire_priority[w.comm_origin[p.community[i]], w.market_dest[e.market[j]]],
+                                           training_gain, short_stay_gain)
     for j in range(e.market.shape[0]):
         s.rehire_cum[j] = 0.0
         s.rehire_calls[j] = 0
@@ -194,7 +200,9 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
         if j >= 0 and s.rehire_calls[j] > 0 and rehire_eligible(p.flags[i], p.ban_end[i], t, p.birth[i], retire):
             step = s.rehire_calls[j] / s.rehire_mass[j]
             before = np.floor(s.rehire_cum[j] * step + s.rehire_start[j])
-            s.rehire_cum[j] += rehire_chance(p, i, e, j, pol, t, w)
+            s.rehire_cum[j] += rehire_chance(p.flags[i], rehire_propensity[e.market[j]], e.rehire_offset[j],
+                                           rehire_priority[w.comm_origin[p.community[i]], w.market_dest[e.market[j]]],
+                                           training_gain, short_stay_gain)
             if np.floor(s.rehire_cum[j] * step + s.rehire_start[j]) > before and s.emp_open[j] > 0:
                 # the worker weighs the former employer's pay against the sector's (the known employer aside)
                 e.callbacks[j] += 1
@@ -205,14 +213,13 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
                 else:  # declined: seeks another employer through the agency, from this round
                     e.declined[j] += 1
                     rec.rehire_declined[t, m] += 1
-                    p.channel[i] = market_channel(pol, t, m)
+                    p.channel[i] = int(channel_of[m])  # market_channel
                     p.destination[i] = w.market_dest[m]
                     p.app_month[i] = t
         k = p.channel[i]
         if k >= 0 and k != CH_IRREGULAR and selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i], k,
-                                            org.selection_age_min[t, o], org.selection_age_max[t, o],
-                                            org.selection_female_only[t, o], b.student_age_max[t],
-                                            b.trainee_age_max[t]):
+                                            age_min[o], age_max[o], female_only[o], student_age_max,
+                                            trainee_age_max):
             s.pool[o, k, p.destination[i]] += 1.0
             if p.flags[i] & F_GOOD_RECORD:
                 s.pool_experienced[o, k, p.destination[i]] += 1.0
@@ -277,9 +284,8 @@ def recruitment(t, cal, seed, scale, p, e, w, pol, s, rec):
         o = w.comm_origin[p.community[i]]
         dest = p.destination[i]
         if s.pool[o, k, dest] <= 0 or not selectable(p.ban_end[i], t, age_years(p.birth[i], t), p.sex[i], p.skill[i],
-                                                      k, org.selection_age_min[t, o], org.selection_age_max[t, o],
-                                                      org.selection_female_only[t, o], b.student_age_max[t],
-                                                      b.trainee_age_max[t]):
+                                                      k, age_min[o], age_max[o], female_only[o], student_age_max,
+                                                      trainee_age_max):
             continue
         prob = s.select_prob_experienced if p.flags[i] & F_GOOD_RECORD else s.select_prob
         u = rng.uniform(seed, rng.SELECT, t, p.pid[i])

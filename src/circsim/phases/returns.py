@@ -33,7 +33,7 @@ from .. import rng, rules
 from ..state import (APPLICANT, APPROVED, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_OVERRUN, F_TIE_RENEWED, HIGH_SKILL,
                      HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, R_CIRCULAR_STAY, NEVER, R_VOLUNTARY, RESEARCHER,
                      RETURNEE, TEMPORARY)
-from .common import DURATION_BINS, age_years, go_home, home_earnings_of, release_employer, target_progress_of
+from .common import DURATION_BINS, age_years, go_home, home_earnings_at, release_employer, target_progress_at
 
 
 @njit(cache=True)
@@ -41,6 +41,9 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
     b, org, cor = pol.behaviour, pol.origin, pol.corridor
     spend = 1.0 - b.home_spending[t]
     closure = 1.0 - (1.0 - b.business_closure[t]) ** (1.0 / 12.0)
+    # this month's parameters, read before the person loop (docs/BENCHMARKS.md, issue 14)
+    allowed_absence, savings_target = pol.destination.allowed_absence_months[t], pol.community.savings_target[t]
+    target_sd, hc_home_wage, skill_premium = b.savings_target_sd[t], b.hc_home_wage[t], b.skill_home_premium[t]
     for i in range(p.status.shape[0]):
         st = p.status[i]
         if st == TEMPORARY or st == IRREGULAR or st == HIGHLY_SKILLED or st == RESEARCHER or st == LONG_TERM:
@@ -51,7 +54,7 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             if st == LONG_TERM and rng.uniform(seed, rng.CIRCULAR, t, pid) < b.ltr_circular_hazard[t]:
                 months = rules.geometric_months(b.circular_stay_months[t],
                                                 rng.uniform(seed, rng.CIRCULAR + rng.SUBSTREAM, t, pid))
-                fits = months <= pol.destination.allowed_absence_months[t, d]
+                fits = months <= allowed_absence[d]
                 if fits or rng.uniform(seed, rng.CIRCULAR + 2 * rng.SUBSTREAM, t, pid) < b.absence_overrun[t]:
                     rec.returns[t, R_CIRCULAR_STAY, o, d] += 1
                     stay = t - p.last_departure[i]
@@ -66,9 +69,11 @@ def returns(t, cal, seed, scale, p, e, w, pol, s, rec):
             bonus = org.return_bonus[t, o] + (org.skilled_return_bonus[t, o] if p.skill[i] == HIGH_SKILL else 0.0)
             way_back = 1.0 if (cor.facilitated_readmission[t, o, d] > 0.5 and (p.flags[i] & F_FORMER_RESIDENT)) else 0.0
             # the household's income at home: the person's earnings and the yield of its remittance-bought assets
-            home = 12.0 * home_earnings_of(p, i, s, pol, t) + b.remittance_yield[t] * p.assets[i]
+            home = (12.0 * home_earnings_at(s.home_income[c], p.human_capital[i], p.flags[i], hc_home_wage, skill_premium)
+                    + b.remittance_yield[t] * p.assets[i])
             h = rules.voluntary_return_hazard(
-                b.voluntary_hazard[t], b.voluntary_savings[t], target_progress_of(p, i, pol, t, seed),
+                b.voluntary_hazard[t], b.voluntary_savings[t],
+                target_progress_at(p.savings[i], p.assets[i], p.debt[i], pid, savings_target[c], target_sd, seed),
                 b.voluntary_age[t], b.voluntary_age_onset[t], age_years(p.birth[i], t), b.voluntary_bonus[t], bonus,
                 org.reintegration_value[t, o], org.reintegration_support[t, o], b.voluntary_network[t],
                 p.network[i], b.voluntary_home[t], home, b.voluntary_readmission[t], way_back,
