@@ -34,7 +34,8 @@ def test_variant_file_loads_with_the_levers_and_the_run_size():
                         **SMALL, start="2009-01")
     s = load_variant(text)
     assert 'extends = "baseline"' in text and s.persons == SMALL["persons"] and s.data["years"] == SMALL["years"]
-    assert value_at(s, "origins.*.readmission_cooperation", "2008-12") == 0.25     # the baseline's, before the start
+    before = value_at(circsim.load_scenario("baseline"), "origins.*.readmission_cooperation")
+    assert value_at(s, "origins.*.readmission_cooperation", "2008-12") == before   # the baseline's, before the start
     for origin in s.origins:
         assert value_at(s, f"origins.{origin}.readmission_cooperation", "2009-01") == 0.8
     for origin in s.origins:
