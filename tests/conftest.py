@@ -1,6 +1,9 @@
 import datetime
 import os
 import random
+import socket
+import time
+import urllib.request
 
 import numpy as np
 import pytest
@@ -75,3 +78,24 @@ def headlines(scenario, seeds=SEEDS):
     """Headline indicators of one run per seed, as a dict of arrays."""
     rows = [circsim.headline(run(scenario, seed)) for seed in seeds]
     return {k: np.array([r[k] for r in rows]) for k in rows[0]}
+
+
+# --- a local web server for the browser tests (test_browser.py, test_lab.py) -------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_served(url: str, stop, what: str, seconds: float = 300) -> None:
+    """Wait until ``url`` answers 200; otherwise call ``stop()`` and fail the test naming ``what``."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    stop()
+    pytest.fail(f"{what} did not start")

@@ -7,15 +7,13 @@ only: it uses /usr/bin/chromium, no browser download) and ``solara`` with ``sola
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import free_port, wait_until_served
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -29,12 +27,6 @@ page = make_page("baseline", persons=20000, years=3, burn_in_years=1)
 BLUE = np.array([31, 119, 180]) / 255  # matplotlib tab:blue: temporary workers, shortage, circular share
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     import circsim
@@ -43,22 +35,13 @@ def server(tmp_path_factory):
     circsim.run(circsim.load_scenario("baseline", persons=500, years=1, burn_in_years=0), 0)
     folder = tmp_path_factory.mktemp("viz")
     (folder / "app.py").write_text(APP)
-    port = _free_port()
+    port = free_port()
     solara = Path(sys.executable).with_name("solara")
     proc = subprocess.Popen([str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
                              "--production", "--no-open"], cwd=folder, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=os.environ.copy())
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the solara server did not start")
+    wait_until_served(url, proc.kill, "the solara server")
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -9,11 +9,8 @@ screenshot is ``docs/lab_page.png``. It needs Debian's chromium, ``playwright`` 
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pytest
 
 import circsim
 from circsim.engine import ResolutionWarning
+from conftest import free_port, wait_until_served
 from circsim.lab import check_levers, compare, load_variant, value_at, variant_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,12 +90,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGE = {"persons": 2000, "years": 3, "seeds": 2}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     if CHROMIUM is None:
@@ -108,23 +100,14 @@ def server():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResolutionWarning)
         circsim.run(circsim.load_scenario("baseline", persons=500, years=1, burn_in_years=0), 0)
-    port = _free_port()
+    port = free_port()
     circsim_cli = [sys.executable, "-m", "circsim.cli"]
     proc = subprocess.Popen(circsim_cli + ["lab", "--port", str(port), "--persons", str(PAGE["persons"]),
                                            "--years", str(PAGE["years"]), "--seeds", str(PAGE["seeds"])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy(),
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(proc.pid, 15)
-        pytest.fail("circsim lab did not start")
+    wait_until_served(url, lambda: os.killpg(proc.pid, 15), "circsim lab")
     yield url
     os.killpg(proc.pid, 15)
     proc.wait(timeout=30)
