@@ -12,11 +12,7 @@ import pytest
 import circsim
 from circsim.state import F_FAMILY, F_SPONSOR, LONG_TERM, LONG_TERM_AWAY, TEMPORARY
 from test_households import runs
-from test_policies import higher
-
-
-def total(var):
-    return lambda ds: float(ds[var].sum())
+from test_policies import higher, total
 
 
 def permit_holders_end(ds):

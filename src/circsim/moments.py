@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .outputs import NOT_FIRST_PERMITS
+
 #: statuses of persons abroad holding a residence permit (long-term residents on a stay at home included:
 #: they keep the permit)
 PERMIT_HOLDERS = ["seasonal", "temporary", "highly_skilled", "student", "researcher", "trainee", "long_term",
@@ -115,7 +117,7 @@ def family_share_first_permits(ds, where=None) -> float:
     """Family members joining / (family members joining + legal departures on a non-seasonal permit): the family
     share of first permits other than seasonal ones (Eurostat's first permits by reason, seasonal work apart)."""
     family = _total(ds, "family_reunified", where)
-    channels = [k for k in ds.indexes["channel"] if k not in ("seasonal", "irregular", "long_term")]
+    channels = [k for k in ds.indexes["channel"] if k not in NOT_FIRST_PERMITS]
     return _ratio(family, family + _total(ds, "departures", where, channel=channels))
 
 

@@ -24,6 +24,9 @@ except PackageNotFoundError:  # running from a source tree
 
 AT_HOME_NAMES = tuple(STATUS_NAMES[k] for k in AT_HOME)
 
+#: departure channels that are not first non-seasonal permits (the family share's denominator leaves them out)
+NOT_FIRST_PERMITS = ["seasonal", "irregular", "long_term"]
+
 #: headline indicator -> (unit, description)
 HEADLINE = {
     "overstay_rate": ("share", "Overstays / allowed stays that ended, all channels"),
@@ -270,7 +273,7 @@ def _indicators(ds: xr.Dataset, months: list[np.ndarray], cohorts: list[np.ndarr
         "ltr_granted_per_year": sums("ltr_granted") / per_year,
         "family_reunified_per_year": sums("family_reunified") / per_year,
         "family_share_first_permits": ratio(sums("family_reunified"), sums("family_reunified") + sums(
-            "departures", pick=np.flatnonzero(~np.isin(ds.indexes["channel"], ["seasonal", "irregular", "long_term"])))),
+            "departures", pick=np.flatnonzero(~np.isin(ds.indexes["channel"], NOT_FIRST_PERMITS)))),
         "regularisations_total": sums("regularisations"),
         "departures_per_year": sums("departures", pick=np.flatnonzero(ds.indexes["channel"] != "irregular")) / per_year,
         "household_income_per_year": sums("household_income") / per_year,
