@@ -11,7 +11,7 @@ import pytest
 
 import circsim
 from test_households import H, runs  # the same small world and seeds: their runs are shared
-from test_policies import higher
+from test_policies import higher, total
 
 
 def rate(key="enforced_return_rate", **overrides):
@@ -51,6 +51,20 @@ def test_departures_after_a_decision_are_counted_apart():
     h = circsim.headline(ds)
     assert float(ds.decision_departures.sum()) > 0
     assert h["decisions_left_rate"] > h["enforced_return_rate"]
+
+
+def test_arraigo_regularises_irregular_residents_with_a_job_after_its_minimum():
+    """Spain's arraigo (phase 7): an irregular person present ``arraigo_min_months`` with an employer and no return
+    decision is regularised in any month. Without the route (and no programme) nobody is; with it the irregular
+    stock is lower and more persons hold temporary permits (paired seeds); a minimum longer than anyone has been
+    present regularises nobody."""
+    without, short = runs(arraigo_min_months=0), runs(**{"destinations.Spain.arraigo_min_months": 12})
+    assert all(float(ds.regularisations.sum()) == 0 for ds in without)
+    assert all(float(ds.regularisations.sel(destination="Italy").sum()) == 0 for ds in short)  # Spain only
+    higher(without, short, total("regularisations"))
+    higher(short, without, total("stock", status="irregular"))
+    higher(without, short, total("stock", status="temporary"))
+    assert all(float(ds.regularisations.sum()) == 0 for ds in runs(arraigo_min_months=240))
 
 
 @pytest.mark.xfail(strict=True, reason="the refit of 2026-11-28 put Senegal's cooperation at 0.90, above the "

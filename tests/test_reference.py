@@ -108,6 +108,9 @@ VARIANTS = {
     "family": ("baseline", dict(reunification_hazard=0.05, reunification_min_years=0.5, family_renewal_probability=0.6,
                                 family_age_min=20.0, reintegration_support=0.7, reintegration_value=4000.0),
                ["family_reunified", "renewals", "returns:end_of_permit", "returns:voluntary"]),
+    # continuous regularisation (arraigo) with a short minimum, so that it fires in a short run
+    "arraigo": ("baseline", dict(arraigo_min_months=6, arraigo_rate=0.9, asc_irregular=1.0, detection_rate=0.02),
+                ["regularisations", "detections"]),
     # the declared constants away from their defaults: both models must read them the same way
     "constants": ("brain_drain_measures", {**SKILLED, "employer_size_sd": 1.5, "employer_trait_sd": 0.3,
                                            "savings_target_sd": 1.0, "skills_transfer_hc": 1.01,
@@ -350,6 +353,7 @@ RANDOM_LEVERS = {
     "reunification_hazard": lambda r: r.uniform(0, 0.05), "reunification_min_years": lambda r: r.uniform(0, 3),
     "family_renewal_probability": lambda r: r.uniform(0, 1), "family_age_min": lambda r: r.uniform(16, 25),
     "reintegration_value": lambda r: r.uniform(0, 5000),
+    "arraigo_min_months": lambda r: r.randint(0, 36), "arraigo_rate": lambda r: r.uniform(0, 1),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

@@ -125,10 +125,19 @@ def family_reunified_per_year(ds, where=None) -> float:
     return _total(ds, "family_reunified", where) / _years(ds)
 
 
+def regularised_per_permit_holder_year(ds, where=None) -> float:
+    """Irregular persons regularised a year (programmes and arraigo) per permit holder abroad (mean over the run):
+    Spain's 2008 arraigo permits to Moroccans over the Moroccan card holders."""
+    holders = float(pick(ds["stock"], where).sel(status=PERMIT_HOLDERS).sum()) / ds.sizes["time"]
+    return _ratio(_total(ds, "regularisations", where) / _years(ds), holders)
+
+
 STATISTICS = {
     "family_share_first_permits": (family_share_first_permits, "family members joining / (those + non-seasonal "
                                                                "legal departures)"),
     "family_reunified_per_year": (family_reunified_per_year, "family members joining a year"),
+    "regularised_per_permit_holder_year": (regularised_per_permit_holder_year,
+                                           "irregular persons regularised a year / permit holders abroad"),
     "travel_share": (travel_share, "seasonal departures / seasonal approvals"),
     "remittance_per_worker_month": (remittance_per_worker_month, "EUR remitted per month worked abroad"),
     "enforced_return_rate": (enforced_return_rate, "removals / return decisions"),

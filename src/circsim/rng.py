@@ -63,6 +63,7 @@ HELD = 42             # a detected person with a return decision is held for rem
 PASSPORT = 43         # a person holds a valid passport (fixed for the person: month 0)
 FAMILY = 44           # a legal resident abroad brings a family member (family reunification)
 FAMILY_JOIN = 45      # a person at home joins a sponsor of the community abroad (and where)
+ARRAIGO = 46          # an eligible irregular person is regularised by arraigo this month
 SUBSTREAM = 1 << 12   # offset between sub-streams of one stream (attribute k: stream + k*SUBSTREAM)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

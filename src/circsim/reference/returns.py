@@ -36,8 +36,13 @@ class ReturnPhases:
             if employer is not None:
                 at_work[d] += 1.0
                 rec.irregular_employed[t, o, d] += 1
-            if (dst.regularisation[t, d] > 0.5 and t - person.last_departure >= dst.regularisation_min_months[t, d]
-                    and (person.employer is not None or dst.regularisation_employment[t, d] < 0.5)):
+            months = t - person.last_departure
+            programme = (dst.regularisation[t, d] > 0.5 and months >= dst.regularisation_min_months[t, d]
+                         and (employer is not None or dst.regularisation_employment[t, d] < 0.5))
+            arraigo = (dst.arraigo_min_months[t, d] > 0 and months >= dst.arraigo_min_months[t, d]
+                       and employer is not None and not person.flags & F_DECIDED
+                       and person.draw(rng.ARRAIGO, t) < formulas.monthly_probability(dst.arraigo_rate[t, d]))
+            if programme or arraigo:  # a programme, or arraigo in any month
                 person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them
                 person.channel = CH_TEMPORARY
                 person.permit_end = t + int(dst.temporary_permit_months[t, d])

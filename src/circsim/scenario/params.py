@@ -386,6 +386,15 @@ PARAMS: list[Param] = [
     _p("regularisation_min_months", D, 12, 0, 240, "months", "Months present needed to be regularised", integer=True),
     _p("regularisation_employment", D, 1, 0, 1, "flag", "1: only irregular persons with an employer are regularised",
        integer=True),
+    _p("arraigo_min_months", D, 0, 0, 240, "months",
+       "Continuous regularisation (Spain's arraigo): months present after which an irregular person with an employer "
+       "and no return decision may be regularised in any month; 0: the destination has no such route",
+       integer=True, source="Spain, RD 557/2011 art. 124: arraigo social after 3 years' residence with a job contract "
+       "(arraigo laboral after 2); Italy regularises only by programmes (2002, 2009, 2012, 2020)"),
+    _p("arraigo_rate", D, 0.9, 0.0, 1.0, "probability per year",
+       "Probability a year that an eligible irregular person is regularised by arraigo",
+       source="OPI: mean 2.8 years in irregularity before an arraigo permit (2023), 3.5 for Bolivians (2009), "
+       "against a 2-3 year minimum: about half a year from eligibility to the permit"),
     # --- destination sectors (markets) ---------------------------------------------------
     _p("channel", M, 0, 0, 6, "code",
        "How the sector recruits: 0 seasonal, 1 temporary (all year), 3 highly skilled, 4 student (universities), "
