@@ -354,6 +354,7 @@ RANDOM_LEVERS = {
     "family_renewal_probability": lambda r: r.uniform(0, 1), "family_age_min": lambda r: r.uniform(16, 25),
     "reintegration_value": lambda r: r.uniform(0, 5000),
     "arraigo_min_months": lambda r: r.randint(0, 36), "arraigo_rate": lambda r: r.uniform(0, 1),
+    "temporary_renewal_months": lambda r: r.randint(6, 36),
 }
 
 #: the scenarios a random case starts from (their timelines start within every random run)

@@ -137,6 +137,14 @@ def permit_months(pol, t, d, k):
 
 
 @njit(cache=True, inline="always")
+def renewal_months(pol, t, d, k):
+    """Length of a renewed permit of an all-year channel: a renewed temporary permit runs longer than the first."""
+    if k == CH_TEMPORARY:
+        return int(pol.destination.temporary_renewal_months[t, d])
+    return permit_months(pol, t, d, k)
+
+
+@njit(cache=True, inline="always")
 def stay_months(pol, t, m, d):
     """Months of a seasonal stay: the season, capped by the destination's maximum per year."""
     return int(min(pol.market.season_months[t, m], pol.destination.seasonal_max_months[t, d]))

@@ -1,7 +1,9 @@
 """Phase 6 — End of stay: renewals, graduation, return or overstay when an allowed stay ends.
 
 A seasonal stay ends with the season. A temporary, highly skilled or research permit at its
-end date is renewed with ``renewal_probability`` while the employer still wants the worker, and
+end date is renewed with ``renewal_probability`` (the holder meets the work requirement with the
+same employer or another: RD 557/2011 art. 71; an employer who no longer wants the worker lets
+them go), for ``temporary_renewal_months`` for a temporary permit, and
 always for a worker whose origin's nationals have free access to the labour market after
 ``free_access_years`` of legal employment (the EU-Turkey rule). A graduating student finds a
 skilled job (becomes highly skilled, skill high) with ``graduate_job_rate``, or stays to search
@@ -24,7 +26,7 @@ from .. import rng, rules
 from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FORMER_RESIDENT, F_GOOD_RECORD,
                      F_FAMILY, F_TIE_RENEWED, F_TRAINED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON,
                      RESEARCHER, SEASONAL, STUDENT, TEMPORARY, TRAINEE)
-from .common import clip01, go_home, home_earnings_of, permit_months, release_employer, target_progress_of
+from .common import clip01, go_home, home_earnings_of, permit_months, release_employer, renewal_months, target_progress_of
 
 
 @njit(cache=True, inline="always")
@@ -86,14 +88,14 @@ def end_of_stay(t, cal, seed, scale, p, e, w, pol, s, rec):
                 o = w.comm_origin[p.community[i]]
                 free = free_access_years[o, d]
                 free_access = free > 0 and p.legal_months[i] >= HALF_MONTHS_PER_YEAR * free
-                wanted = j >= 0 and e.workers[j] <= e.demand[j]
-                chance = renewal[d]
-                if p.flags[i] & F_FAMILY:  # a family permit needs no job
-                    wanted = True
-                    chance = family_renewal[d]
-                if free_access or (wanted and rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < chance):
+                # renewed with the same employer or another (a family permit needs no job); an employer who no
+                # longer wants the worker lets them go, and they work in the rest of the economy (phase 5)
+                chance = family_renewal[d] if p.flags[i] & F_FAMILY else renewal[d]
+                if free_access or rng.uniform(seed, rng.RENEWAL, t, p.pid[i]) < chance:
+                    if j >= 0 and e.workers[j] > e.demand[j]:
+                        release_employer(p, i, e)
                     k = p.channel[i] if p.channel[i] >= 0 else CH_HIGHLY_SKILLED
-                    p.permit_end[i] = t + permit_months(pol, t, d, k)
+                    p.permit_end[i] = t + renewal_months(pol, t, d, k)
                     p.stay_end[i] = p.permit_end[i]
                     rec.renewals[t, o, d] += 1
                 else:

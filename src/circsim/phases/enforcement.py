@@ -10,8 +10,9 @@ the timeline), irregular persons present for at least ``regularisation_min_month
 ``regularisation_employment`` = 1, working for an employer) become temporary workers with a
 temporary permit; their employer keeps them, now legally.
 Where the destination regularises continuously (Spain's *arraigo*: ``arraigo_min_months`` > 0),
-an irregular person present that long, working for an employer and without a return decision is
-regularised in a month with the monthly equivalent of ``arraigo_rate``, the same way.
+an irregular person present that long, working this month (for an employer, or in the informal
+job of phase 5's draw) and without a return decision is regularised in a month with the monthly
+equivalent of ``arraigo_rate``, the same way.
 
 Each other irregular person is detected with the destination's monthly ``detection_rate``; the first
 detection of an irregular episode gives a return decision, which stands for the episode (a
@@ -70,8 +71,10 @@ def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
         present_months = t - p.last_departure[i]
         programme = (dst.regularisation[t, d] > 0.5 and present_months >= dst.regularisation_min_months[t, d]
                      and (j >= 0 or dst.regularisation_employment[t, d] < 0.5))
-        arraigo = (dst.arraigo_min_months[t, d] > 0 and present_months >= dst.arraigo_min_months[t, d] and j >= 0
+        arraigo = (dst.arraigo_min_months[t, d] > 0 and present_months >= dst.arraigo_min_months[t, d]
                    and not p.flags[i] & F_DECIDED
+                   and (j >= 0 or rng.uniform(seed, rng.IRREGULAR_JOB, t, pid)  # working: this month's informal job
+                        < b.irregular_employment[t] * s.informal_work[d])
                    and rng.uniform(seed, rng.ARRAIGO, t, pid) < rules.monthly_probability(dst.arraigo_rate[t, d]))
         if programme or arraigo:
             o = w.comm_origin[p.community[i]]

@@ -8,7 +8,7 @@ from ..state import (CH_HIGHLY_SKILLED, CH_IRREGULAR, F_EVER_IRREGULAR, F_FAMILY
                      HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, IRREGULAR, LONG_TERM, NEVER, R_END_OF_PERMIT, R_END_OF_SEASON, RESEARCHER,
                      SEASONAL, STUDENT, TEMPORARY, TRAINEE)
 from .agents import as_float32
-from .world import permit_months
+from .world import permit_months, renewal_months
 
 
 class AbroadPhases:
@@ -93,13 +93,14 @@ class AbroadPhases:
                     o, d, employer = person.origin, person.destination, person.employer
                     free = pol.corridor.free_access_years[t, o, d]
                     free_access = free > 0 and person.legal_months >= HALF_MONTHS_PER_YEAR * free
-                    wanted = employer is not None and employer.workers <= employer.demand
                     renewal = dst.renewal_probability[t, d]
                     if person.flags & F_FAMILY:  # a family permit needs no job
-                        wanted, renewal = True, dst.family_renewal_probability[t, d]
-                    if free_access or (wanted and person.draw(rng.RENEWAL, t) < renewal):
+                        renewal = dst.family_renewal_probability[t, d]
+                    if free_access or person.draw(rng.RENEWAL, t) < renewal:  # same employer or another
+                        if employer is not None and employer.workers > employer.demand:
+                            person.release_employer()  # no longer wanted: works in the rest of the economy
                         k = person.channel if person.channel >= 0 else CH_HIGHLY_SKILLED
-                        person.permit_end = t + permit_months(pol, t, d, k)
+                        person.permit_end = t + renewal_months(pol, t, d, k)
                         person.stay_end = person.permit_end
                         self.records.renewals[t, o, d] += 1
                     else:

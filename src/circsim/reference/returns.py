@@ -40,7 +40,10 @@ class ReturnPhases:
             programme = (dst.regularisation[t, d] > 0.5 and months >= dst.regularisation_min_months[t, d]
                          and (employer is not None or dst.regularisation_employment[t, d] < 0.5))
             arraigo = (dst.arraigo_min_months[t, d] > 0 and months >= dst.arraigo_min_months[t, d]
-                       and employer is not None and not person.flags & F_DECIDED
+                       and not person.flags & F_DECIDED
+                       and (employer is not None  # working: an employer or this month's informal job
+                            or person.draw(rng.IRREGULAR_JOB, t) < self.policy.behaviour.irregular_employment[t]
+                            * self.informal_work[d])
                        and person.draw(rng.ARRAIGO, t) < formulas.monthly_probability(dst.arraigo_rate[t, d]))
             if programme or arraigo:  # a programme, or arraigo in any month
                 person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them

@@ -195,6 +195,13 @@ def permit_months(policy, t: int, d: int, k: int) -> int:
     return int(months[t, d])
 
 
+def renewal_months(policy, t: int, d: int, k: int) -> int:
+    """Length of a renewed permit of channel ``k``: a renewed temporary permit runs longer than the first."""
+    if k == CH_TEMPORARY:
+        return int(policy.destination.temporary_renewal_months[t, d])
+    return permit_months(policy, t, d, k)
+
+
 def build(model) -> None:
     """Create the origins, communities, markets, employers and the initial persons of ``model``."""
     s, seed, pol = model.scenario, model.seed, model.policy

@@ -345,7 +345,14 @@ PARAMS: list[Param] = [
        source=SEASONAL_DIRECTIVE, integer=True),
     _p("living_cost", D, 300.0, 0.0, 1e5, "EUR/month", "Monthly living cost of a migrant worker"),
     _p("temporary_permit_months", D, 12, 1, 60, "months", "Duration of a temporary work permit", integer=True),
-    _p("renewal_probability", D, 0.6, 0.0, 1.0, "probability", "Probability that a temporary permit is renewed at expiry"),
+    _p("renewal_probability", D, 0.6, 0.0, 1.0, "probability",
+       "Probability that a temporary, highly skilled or research permit is renewed at expiry: the holder meets the "
+       "work requirement, with the same employer or another (uncertain: no published renewal rate)",
+       source="Spain, RD 557/2011 art. 71: renewed with the same employment, or after 6 months' work a year and a "
+       "new contract, or 3 months and a dismissal with active job search, or on unemployment benefit"),
+    _p("temporary_renewal_months", D, 24, 1, 60, "months", "Duration of a renewed temporary permit", integer=True,
+       source="Spain, RD 557/2011 art. 71: the first permit lasts a year, each renewal two, long-term residence "
+       "after five; Italy, TU 286/1998 art. 5: up to two years"),
     _p("offer_validity_months", D, 3, 1, 24, "months",
        "Months a non-seasonal job offer waits for the visa before it is lost", integer=True),
     _p("hs_permit_months", D, 24, 1, 120, "months", "Duration of a highly skilled work permit", integer=True),
@@ -387,8 +394,9 @@ PARAMS: list[Param] = [
     _p("regularisation_employment", D, 1, 0, 1, "flag", "1: only irregular persons with an employer are regularised",
        integer=True),
     _p("arraigo_min_months", D, 0, 0, 240, "months",
-       "Continuous regularisation (Spain's arraigo): months present after which an irregular person with an employer "
-       "and no return decision may be regularised in any month; 0: the destination has no such route",
+       "Continuous regularisation (Spain's arraigo): months present after which an irregular person who works (an "
+       "employer or the month's informal job) and has no return decision may be regularised in any month; 0: the "
+       "destination has no such route",
        integer=True, source="Spain, RD 557/2011 art. 124: arraigo social after 3 years' residence with a job contract "
        "(arraigo laboral after 2); Italy regularises only by programmes (2002, 2009, 2012, 2020)"),
     _p("arraigo_rate", D, 0.9, 0.0, 1.0, "probability per year",
