@@ -151,7 +151,9 @@ def test_facilitated_readmission_raises_returns_of_the_skilled():
 
 
 def test_return_bonus_for_the_skilled_raises_their_returns():
-    higher(fine(), fine(skilled_return_bonus=10000.0), H("skilled_returns_per_year"))
+    """The direction, with a large bonus: at the calibrated pull per euro (``voluntary_bonus``) EUR 10,000 raises
+    skilled returns by about 3 %, within the noise of four seeds (2026-11-28)."""
+    higher(fine(), fine(skilled_return_bonus=30000.0), H("skilled_returns_per_year"))
 
 
 def test_skills_transfer_raises_the_skilled_at_home():
@@ -222,8 +224,10 @@ def test_study_months_count_half_towards_long_term_residence():
 
 
 def test_regularisation_turns_irregular_persons_into_workers_at_its_date(tmp_path):
+    """A programme in one month (Spain's continuous arraigo switched off to isolate it)."""
     f = tmp_path / "regularisation.toml"
-    f.write_text('extends = "baseline"\n[[timeline]]\nat = "2012-03"\n"destinations.*.regularisation" = 1\n'
+    f.write_text('extends = "baseline"\n[destinations.Spain]\narraigo_min_months = 0\n'
+                 '[[timeline]]\nat = "2012-03"\n"destinations.*.regularisation" = 1\n'
                  '"destinations.*.regularisation_employment" = 0\n'
                  '[[timeline]]\nat = "2012-04"\n"destinations.*.regularisation" = 0\n')
     s = circsim.load_scenario(f, **WORLD)

@@ -8,7 +8,8 @@ the legal channels for ``exclusion_years`` (Employer Sanctions Directive 2009/52
 In a month when the destination runs a regularisation programme (``regularisation`` = 1, set by
 the timeline), irregular persons present for at least ``regularisation_min_months`` (and, where
 ``regularisation_employment`` = 1, working for an employer) become temporary workers with a
-temporary permit; their employer keeps them, now legally.
+temporary permit; an all-year employer keeps them, now legally (a seasonal employer lets them go: a
+temporary permit is all-year, and they work in the rest of the economy).
 Where the destination regularises continuously (Spain's *arraigo*: ``arraigo_min_months`` > 0),
 an irregular person present that long, working this month (for an employer, or in the informal
 job of phase 5's draw) and without a return decision is regularised in a month with the monthly
@@ -30,8 +31,8 @@ import numpy as np
 from numba import njit
 
 from .. import rng, rules
-from ..state import CH_TEMPORARY, F_BANNED_ONCE, F_DECIDED, F_GOOD_RECORD, IRREGULAR, R_ENFORCED, TEMPORARY
-from .common import go_home, labour_market, release_employer
+from ..state import CH_SEASONAL, CH_TEMPORARY, F_BANNED_ONCE, F_DECIDED, F_GOOD_RECORD, IRREGULAR, R_ENFORCED, TEMPORARY
+from .common import go_home, labour_market, market_channel, release_employer
 
 
 @njit(cache=True)
@@ -84,6 +85,8 @@ def enforcement(t, cal, seed, scale, p, e, w, pol, s, rec):
             p.stay_end[i] = p.permit_end[i]
             p.legal_months[i] = 0
             p.flags[i] &= ~np.uint16(F_DECIDED)
+            if j >= 0 and market_channel(pol, t, e.market[j]) == CH_SEASONAL:
+                release_employer(p, i, e)  # a temporary permit is all year: a seasonal job does not hold it
             rec.regularisations[t, o, d] += 1
             continue
         found = j >= 0 and s.inspected[j] == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import rng
 from . import formulas
 from ..phases.common import DURATION_BINS
-from ..state import (APPLICANT, APPROVED, CH_IRREGULAR, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR,
+from ..state import (APPLICANT, APPROVED, CH_IRREGULAR, CH_SEASONAL, CH_TEMPORARY, F_BANNED_ONCE, F_BUSINESS, F_DECIDED, F_EVER_IRREGULAR,
                      F_EVER_MIGRATED, F_FAMILY, F_FORMER_RESIDENT, F_GOOD_RECORD, F_OVERRUN, F_PREV_SEASONAL, F_REHIRE_OFFER,
                      F_SPONSOR, F_TIE_RENEWED, HALF_MONTHS_PER_YEAR, HIGH_SKILL, HIGHLY_SKILLED, HOME, IRREGULAR, LONG_TERM, LONG_TERM_AWAY, NEVER,
                      R_CIRCULAR_STAY, R_ENFORCED, R_VOLUNTARY, RESEARCHER, RETURNEE, TEMPORARY)
@@ -46,12 +46,14 @@ class ReturnPhases:
                             * self.informal_work[d])
                        and person.draw(rng.ARRAIGO, t) < formulas.monthly_probability(dst.arraigo_rate[t, d]))
             if programme or arraigo:  # a programme, or arraigo in any month
-                person.status = TEMPORARY  # regularised: a temporary permit, the employer keeps them
+                person.status = TEMPORARY  # regularised: a temporary permit, an all-year employer keeps them
                 person.channel = CH_TEMPORARY
                 person.permit_end = t + int(dst.temporary_permit_months[t, d])
                 person.stay_end = person.permit_end
                 person.legal_months = 0
                 person.flags &= ~F_DECIDED
+                if employer is not None and employer.market.channel(t) == CH_SEASONAL:
+                    person.release_employer()  # a seasonal job does not hold an all-year permit
                 rec.regularisations[t, o, d] += 1
                 continue
             found = employer is not None and employer.inspected
