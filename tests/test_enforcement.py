@@ -71,7 +71,7 @@ def test_a_binding_readmission_agreement_moves_returns_by_about_the_evidence():
     decisions carried out by 5 to 10 percentage points (the release's wording, "5 % to 10 %", may be relative:
     docs/VALIDATION.md). The bundled ``readmission`` scenario (cooperation 0.33 and 0.5 -> 0.8 from 2012) against
     ``baseline`` at the bundled agent count and burn-in, 10 recorded years, paired seeds: the effect lies within 2
-    to 15 points (+3.8 points, 95 % interval +2.5 to +5.1, over 20 recorded years and 6 seeds after the refit of
+    to 15 points (+3.8 points, 95 % interval +2.1 to +5.5, over 20 recorded years and 6 seeds after the refit of
     2026-11-28 with Senegal's cooperation at its evidence bound; docs/VALIDATION.md). The test world of the other
     tests (8,000 agents, 6 years) holds too few removals to see it."""
     def carried_out(name):
