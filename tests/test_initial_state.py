@@ -135,10 +135,11 @@ DRIFTING = ("long_term_residents_end", "irregular_stock_end", "circular_share", 
             "decisions_left_rate", "family_reunified_per_year", "family_share_first_permits", "ltr_granted_per_year")
 #: (``family_reunified_per_year`` and ``family_share_first_permits``: each legal resident sponsors once, and the
 #: placed long-term residents who have not yet sponsored are used up faster than new legal residents arrive —
-#: baseline 1,210 a year in the first five recorded years, 180 in the last five; share 0.43 -> 0.08; seeds 0-3,
-#: measured 2026-11-28. The inflow that would sustain it, new legal residents, is the one the model lacks.
-#: ``ltr_granted_per_year`` follows it five years later: 80 a year in the first five years of the calibrated
-#: baseline, 220 in the last five, as the family members of the first years reach five years of residence.)
+#: baseline 1,640 a year in the first five recorded years, 560 in the last five; share 0.59 -> 0.31; seeds 0-3,
+#: measured 2026-11-28 after arraigo and renewals with any employer (before them: 1,210 -> 180). The inflow of
+#: new legal residents (arraigo, renewals) now feeds it, not yet enough.
+#: ``ltr_granted_per_year``: 1,215 -> 950 a year, within noise since arraigo (80 -> 220 before); kept listed
+#: because the settled diaspora still empties: ``long_term_residents_end`` 39,530 -> 29,360.)
 #: (``decisions_left_rate`` counts the departures of everyone holding a return decision against the decisions of
 #: the same months: the irregular diaspora placed at the start holds none, and decided persons build up over
 #: the years — 0.96 in the first five years of the baseline, 1.72 in the last five, measured 2026-11-28.)
