@@ -9,12 +9,10 @@ year; 10,415 arraigo permits to Moroccans in 2008 over 648,735 card holders), th
 and end of the recorded years, the long-term residents granted a year in the first and last five years, and the
 scoreboard's stocks and long-term shares.
 """
-import argparse
-
 import numpy as np
 
-import circsim
 from circsim.moments import pick, statistic
+from with_and_without import main
 
 SPAIN = {"origin": "Morocco", "destination": "Spain"}
 
@@ -39,21 +37,5 @@ def row(ds):
             "ltr_share_morocco_spain": statistic(ds, "long_term_share", SPAIN)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=4)
-    parser.add_argument("--persons", type=int, default=20000)
-    args = parser.parse_args()
-    for label, overrides in (("with arraigo", {}), ("without", {"arraigo_min_months": 0})):
-        s = circsim.load_scenario("baseline", persons=args.persons, **overrides)
-        rows = [row(circsim.run(s, seed)) for seed in range(1, args.seeds + 1)]
-        print(f"\n{label} ({args.seeds} seeds, {args.persons:,} agents)")
-        for key in rows[0]:
-            values = np.array([r[key] for r in rows], dtype=float)
-            mean = values.mean(axis=0)
-            se = values.std(axis=0, ddof=1) / np.sqrt(len(rows))
-            print(f"  {key}: {np.round(mean, 4).tolist()} (se {np.round(se, 4).tolist()})")
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__.split("\n\n")[0], (("with arraigo", {}), ("without", {"arraigo_min_months": 0})), row)

@@ -8,12 +8,8 @@ permit holder (Spain's 2008 figure: 19,510 reunification permits to Moroccans in
 year, over 648,735 Moroccan card holders at the end of 2007: 4.5 % a year), the family share of first
 non-seasonal permits, and the long-term shares the scoreboard compares with.
 """
-import argparse
-
-import numpy as np
-
-import circsim
 from circsim.moments import pick, statistic
+from with_and_without import main
 
 
 def row(ds):
@@ -30,21 +26,5 @@ def row(ds):
             "ltr_share_morocco_italy": statistic(ds, "long_term_share", {"origin": "Morocco", "destination": "Italy"})}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=4)
-    parser.add_argument("--persons", type=int, default=20000)
-    args = parser.parse_args()
-    for label, overrides in (("with family reunification", {}), ("without", {"reunification_hazard": 0.0})):
-        s = circsim.load_scenario("baseline", persons=args.persons, **overrides)
-        rows = [row(circsim.run(s, seed)) for seed in range(1, args.seeds + 1)]
-        print(f"\n{label} ({args.seeds} seeds, {args.persons:,} agents)")
-        for key in rows[0]:
-            values = np.array([r[key] for r in rows], dtype=float)
-            mean = values.mean(axis=0)
-            se = values.std(axis=0, ddof=1) / np.sqrt(len(rows))
-            print(f"  {key}: {np.round(mean, 4).tolist()} (se {np.round(se, 4).tolist()})")
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__.split("\n\n")[0], (("with family reunification", {}), ("without", {"reunification_hazard": 0.0})), row)
