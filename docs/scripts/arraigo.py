@@ -9,9 +9,8 @@ year; 10,415 arraigo permits to Moroccans in 2008 over 648,735 card holders), th
 and end of the recorded years, the long-term residents granted a year in the first and last five years, and the
 scoreboard's stocks and long-term shares.
 """
-import numpy as np
 
-from circsim.moments import pick, statistic
+from circsim.moments import statistic
 from with_and_without import main
 
 SPAIN = {"origin": "Morocco", "destination": "Spain"}
@@ -25,8 +24,8 @@ def per_year(da):
 
 def row(ds):
     ltr = ds.stock.sel(status=["long_term", "long_term_away"]).sum(["origin", "destination", "status"]).values
-    irregular = pick(ds.stock, None).sel(status="irregular").sum(["origin", "destination"]).values
-    granted = per_year(ds.ltr_granted) if "ltr_granted" in ds else np.zeros(1)
+    irregular = ds.stock.sel(status="irregular").sum(["origin", "destination"]).values
+    granted = per_year(ds.ltr_granted)
     return {"ltr_by_5_years": ltr[::60].round(-2).tolist() + [float(ltr[-1])],
             "irregular_start_end": [float(irregular[0]), float(irregular[-1])],
             "regularised_per_year": float(ds.regularisations.sum()) / (ds.sizes["time"] / 12),

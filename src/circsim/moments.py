@@ -49,6 +49,11 @@ def _years(ds) -> float:
     return ds.sizes["time"] / 12.0
 
 
+def _run_mean(ds, name, where, **sel) -> float:
+    """Mean monthly value of a stock over the recorded months."""
+    return _total(ds, name, where, **sel) / ds.sizes["time"]
+
+
 def _last_year(ds, name, where, **sel) -> float:
     """Mean monthly value of a stock over the last 12 recorded months."""
     return float(pick(ds[name], where).isel(time=slice(-12, None)).sel(**sel).sum()) / 12.0
@@ -94,8 +99,7 @@ def residents_abroad(ds, where=None) -> float:
 
 def remittances_per_resident_year(ds, where=None) -> float:
     """EUR received at home a year per person living abroad (formal and informal channels alike)."""
-    residents = float(pick(ds["stock"], where).sel(status=ABROAD).sum()) / ds.sizes["time"]
-    return _ratio(_total(ds, "remittances", where) / _years(ds), residents)
+    return _ratio(_total(ds, "remittances", where) / _years(ds), _run_mean(ds, "stock", where, status=ABROAD))
 
 
 def brain_drain_rate(ds, where=None) -> float:
@@ -128,8 +132,8 @@ def family_reunified_per_year(ds, where=None) -> float:
 def regularised_per_permit_holder_year(ds, where=None) -> float:
     """Irregular persons regularised a year (programmes and arraigo) per permit holder abroad (mean over the run):
     Spain's 2008 arraigo permits to Moroccans over the Moroccan card holders."""
-    holders = float(pick(ds["stock"], where).sel(status=PERMIT_HOLDERS).sum()) / ds.sizes["time"]
-    return _ratio(_total(ds, "regularisations", where) / _years(ds), holders)
+    return _ratio(_total(ds, "regularisations", where) / _years(ds),
+                  _run_mean(ds, "stock", where, status=PERMIT_HOLDERS))
 
 
 STATISTICS = {
